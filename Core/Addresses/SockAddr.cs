@@ -1,0 +1,113 @@
+using System;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+
+namespace Wsk.Core;
+
+/// <summary>
+/// What a PSOCKADDR argument points at, as a value. <see cref="SockAddrIn"/> and <see cref="SockAddrIn6"/> are the
+/// addresses WSK carries; <see cref="SockAddrUnsupported"/> and <see cref="SockAddrTruncated"/> exist so that a request
+/// built from raw bytes can still be represented, validated and rejected with a status instead of an exception.
+/// </summary>
+public abstract record SockAddr
+{
+    private protected SockAddr() { }
+
+    /// <summary>The sa_family field, Windows numbering.</summary>
+    public abstract ushort Family { get; }
+
+    /// <summary>Parses <c>1.2.3.4:80</c> or <c>[::1]:80</c> (an IPv6 scope may follow as <c>%3</c>). Returns null when it cannot.</summary>
+    public static SockAddr? TryParse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            return null;
+        var host = text.AsSpan(0, colon);
+        bool bracketed = host.Length >= 2 && host[0] == '[' && host[^1] == ']';
+        if (bracketed) host = host[1..^1];
+        if (!IPAddress.TryParse(host, out var ip)) return null;
+        var bytes = ip.GetAddressBytes();
+        if (bytes.Length == 4) return bracketed ? null : SockAddrIn.From(bytes, port);
+        if (!bracketed) return null;
+        return new SockAddrIn6(BinaryPrimitives.ReadUInt128BigEndian(bytes), port, 0, (uint)ip.ScopeId);
+    }
+}
+
+/// <summary>SOCKADDR_IN: an IPv4 address and port.</summary>
+/// <param name="Address">The address as a number, most significant byte first (127.0.0.1 is 0x7F000001).</param>
+/// <param name="Port">The port, host order.</param>
+public sealed record SockAddrIn(uint Address, ushort Port) : SockAddr
+{
+    /// <summary>Size of SOCKADDR_IN in bytes.</summary>
+    public const int Size = 16;
+
+    /// <inheritdoc/>
+    public override ushort Family => AddressFamilies.Inet;
+
+    /// <summary>INADDR_ANY with <paramref name="port"/>.</summary>
+    public static SockAddrIn Any(ushort port = 0) => new(0, port);
+
+    /// <summary>127.0.0.1 with <paramref name="port"/>.</summary>
+    public static SockAddrIn Loopback(ushort port) => new(0x7F00_0001, port);
+
+    /// <summary>Builds from four address bytes in network order.</summary>
+    public static SockAddrIn From(ReadOnlySpan<byte> address, ushort port) => new(BinaryPrimitives.ReadUInt32BigEndian(address), port);
+
+    /// <summary>True for INADDR_ANY (0.0.0.0).</summary>
+    public bool IsWildcard => Address == 0;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Address >> 24}.{(Address >> 16) & 0xFF}.{(Address >> 8) & 0xFF}.{Address & 0xFF}:{Port}");
+}
+
+/// <summary>SOCKADDR_IN6: an IPv6 address, port, flow information and scope.</summary>
+/// <param name="Address">The 128-bit address, most significant byte first (::1 is 1).</param>
+/// <param name="Port">The port, host order.</param>
+/// <param name="FlowInfo">sin6_flowinfo.</param>
+/// <param name="ScopeId">sin6_scope_id (an interface index for link-local addresses).</param>
+public sealed record SockAddrIn6(UInt128 Address, ushort Port, uint FlowInfo = 0, uint ScopeId = 0) : SockAddr
+{
+    /// <summary>Size of SOCKADDR_IN6 in bytes.</summary>
+    public const int Size = 28;
+
+    /// <inheritdoc/>
+    public override ushort Family => AddressFamilies.Inet6;
+
+    /// <summary>in6addr_any with <paramref name="port"/>.</summary>
+    public static SockAddrIn6 Any(ushort port = 0) => new(UInt128.Zero, port);
+
+    /// <summary>::1 with <paramref name="port"/>.</summary>
+    public static SockAddrIn6 Loopback(ushort port) => new(UInt128.One, port);
+
+    /// <summary>True for in6addr_any (::).</summary>
+    public bool IsWildcard => Address == UInt128.Zero;
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, Address);
+        var ip = new IPAddress(bytes, ScopeId);
+        return string.Create(CultureInfo.InvariantCulture, $"[{ip}]:{Port}");
+    }
+}
+
+/// <summary>A well-formed SOCKADDR header whose family this provider does not offer (for example AF_UNIX).</summary>
+/// <param name="UnsupportedFamily">The sa_family read from the bytes.</param>
+public sealed record SockAddrUnsupported(ushort UnsupportedFamily) : SockAddr
+{
+    /// <inheritdoc/>
+    public override ushort Family => UnsupportedFamily;
+}
+
+/// <summary>Bytes too short for the SOCKADDR structure their family needs (or for any family header at all).</summary>
+/// <param name="DeclaredFamily">The sa_family, when at least two bytes were present; otherwise <see cref="AddressFamilies.Unspecified"/>.</param>
+/// <param name="Length">How many bytes there were.</param>
+public sealed record SockAddrTruncated(ushort DeclaredFamily, int Length) : SockAddr
+{
+    /// <inheritdoc/>
+    public override ushort Family => DeclaredFamily;
+}

@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using System.Linq;
+using Wsk.Core;
+using Xunit;
+
+namespace Wsk.Properties.Shell;
+
+/// <summary>The README's tables are promises: each row must say what the code's tables say, and no row may be missing.</summary>
+public sealed class ReadmeAgreesWithCode
+{
+    private static readonly string[] Lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "README.md"));
+
+    private static string[] Cells(string line) => line.Split('|').Select(c => c.Trim()).ToArray();
+
+    [Fact]
+    public void The_model_decisions_table_matches_ConnectRules()
+    {
+        var rows = Lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && ConnectRules.Table.Any(t => l.Contains($"`{t.Rule}`", StringComparison.Ordinal)))
+            .Select(Cells).Where(c => c.Length > 4 && int.TryParse(c[1], out _)).ToArray();
+        Assert.Equal(ConnectRules.Table.Count, rows.Length);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var (rule, status, _) = ConnectRules.Table[i];
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i][1]);
+            Assert.Equal($"`{rule}`", rows[i][2]);
+            Assert.Equal($"`{status.Name}`", rows[i][3]);
+            Assert.Equal((int)rule, i); // precedence is the enum order
+        }
+    }
+
+    [Fact]
+    public void The_OS_error_table_matches_OsErrorTable()
+    {
+        foreach (var (error, status) in OsErrorTable.Rows)
+        {
+            var row = Lines.Select(Cells).SingleOrDefault(c => c.Length > 3 && c[1].StartsWith($"`{error}`", StringComparison.Ordinal));
+            Assert.True(row is not null, $"README has no row for {error}");
+            Assert.Equal($"`{status.Name}`", row![2]);
+        }
+        Assert.Contains(Lines, l => l.Contains("| anything else | `STATUS_UNSUCCESSFUL` |", StringComparison.Ordinal));
+        Assert.Equal(NtStatus.Unsuccessful, OsErrorTable.ToNtStatus((OsError)(-12345)));
+    }
+
+    [Fact]
+    public void The_calling_contract_table_names_real_rules()
+    {
+        var named = Lines.Select(Cells).Where(c => c.Length > 3 && c[1].StartsWith('`') && Enum.TryParse<CallingRule>(c[1].Trim('`'), out _))
+            .Select(c => Enum.Parse<CallingRule>(c[1].Trim('`'))).ToHashSet();
+        foreach (var rule in new[] { CallingRule.IrqlAboveDispatch, CallingRule.IrpMissing, CallingRule.IrpInUse, CallingRule.ClientReleased, CallingRule.SocketClosed })
+            Assert.Contains(rule, named);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Threading;
+using Wsk.Core;
+using Wsk.Shell;
+
+namespace Wsk.Properties.Shell;
+
+/// <summary>How the scripted transport answers a connect; chosen by the remote port, so a request carries its script.</summary>
+public enum Script : ushort
+{
+    /// <summary>Connected inside the call.</summary>
+    InlineSuccess = 1,
+    /// <summary>Refused inside the call.</summary>
+    InlineRefused = 2,
+    /// <summary>Pending; answers SUCCESS when settled.</summary>
+    PendingSuccess = 3,
+    /// <summary>Pending; answers CONNECTION_REFUSED when settled.</summary>
+    PendingRefused = 4,
+    /// <summary>Pending; answers SUCCESS on its sink before Connect returns (completion before the call returns).</summary>
+    AnswerBeforeReturn = 5,
+    /// <summary>Pending; answers IO_TIMEOUT when settled (a black hole whose retry budget ran out).</summary>
+    PendingTimeout = 6,
+    /// <summary>Pending; when settled answers SUCCESS twice (a transport bug the provider must absorb).</summary>
+    PendingDoubleAnswer = 7,
+    /// <summary>Pending; ignores cancel and answers SUCCESS when settled (the cancel loses the race).</summary>
+    PendingIgnoresCancel = 8,
+}
+
+/// <summary>
+/// A deterministic transport for the shell's own logic: the remote port selects a <see cref="Script"/>, pending
+/// connects wait until <see cref="SettleAll"/>, and a cancel answers STATUS_CANCELLED at once unless the script ignores it.
+/// </summary>
+public sealed class ScriptedTransport : ITransport
+{
+    private readonly List<Pending> _pending = new();
+    private int _open;
+
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+    {
+        var script = (Script)((connect.RemoteAddress as SockAddrIn)?.Port ?? (connect.RemoteAddress as SockAddrIn6)!.Port);
+        switch (script)
+        {
+            case Script.InlineSuccess:
+                return TransportConnectResult.Done(NtStatus.Success, Open(connect));
+            case Script.InlineRefused:
+                return TransportConnectResult.Done(NtStatus.ConnectionRefused);
+            case Script.AnswerBeforeReturn:
+                sink.OnConnectCompleted(NtStatus.Success, Open(connect));
+                return TransportConnectResult.Later(new Pending(this, connect, sink, script) { Answered = 1 });
+            default:
+                var pending = new Pending(this, connect, sink, script);
+                lock (_pending) _pending.Add(pending);
+                return TransportConnectResult.Later(pending);
+        }
+    }
+
+    /// <summary>Answers every pending connect per its script.</summary>
+    public void SettleAll()
+    {
+        Pending[] all;
+        lock (_pending) { all = _pending.ToArray(); _pending.Clear(); }
+        foreach (var p in all) p.Settle();
+    }
+
+    private FakeConnection Open(ValidConnect connect)
+    {
+        Interlocked.Increment(ref _open);
+        return new FakeConnection(this, connect);
+    }
+
+    private sealed class Pending : ITransportCancel
+    {
+        private readonly ScriptedTransport _transport;
+        private readonly ValidConnect _connect;
+        private readonly ITransportConnectSink _sink;
+        private readonly Script _script;
+        public int Answered;
+
+        public Pending(ScriptedTransport transport, ValidConnect connect, ITransportConnectSink sink, Script script)
+        {
+            _transport = transport;
+            _connect = connect;
+            _sink = sink;
+            _script = script;
+        }
+
+        public void Cancel()
+        {
+            if (_script == Script.PendingIgnoresCancel) return;
+            if (Interlocked.Exchange(ref Answered, 1) == 0) _sink.OnConnectCompleted(NtStatus.Cancelled, null);
+        }
+
+        public void Settle()
+        {
+            if (Interlocked.Exchange(ref Answered, 1) != 0) return;
+            switch (_script)
+            {
+                case Script.PendingRefused: _sink.OnConnectCompleted(NtStatus.ConnectionRefused, null); break;
+                case Script.PendingTimeout: _sink.OnConnectCompleted(NtStatus.IoTimeout, null); break;
+                case Script.PendingDoubleAnswer:
+                    _sink.OnConnectCompleted(NtStatus.Success, _transport.Open(_connect));
+                    _sink.OnConnectCompleted(NtStatus.Success, _transport.Open(_connect));
+                    break;
+                default: _sink.OnConnectCompleted(NtStatus.Success, _transport.Open(_connect)); break;
+            }
+        }
+    }
+
+    private sealed class FakeConnection : ITransportConnection
+    {
+        private readonly ScriptedTransport _transport;
+        private readonly ValidConnect _connect;
+        private int _closed;
+
+        public FakeConnection(ScriptedTransport transport, ValidConnect connect)
+        {
+            _transport = transport;
+            _connect = connect;
+        }
+
+        public NtStatus GetLocalAddress(out SockAddr? address)
+        {
+            // A bound socket never reports port 0: stand in an ephemeral port the way the OS would.
+            address = _connect.LocalAddress switch
+            {
+                SockAddrIn { Port: 0 } v4 => v4 with { Port = 49152 },
+                SockAddrIn6 { Port: 0 } v6 => v6 with { Port = 49152 },
+                var a => a,
+            };
+            return NtStatus.Success;
+        }
+
+        public NtStatus GetRemoteAddress(out SockAddr? address)
+        {
+            address = _connect.RemoteAddress;
+            return NtStatus.Success;
+        }
+
+        public void Close(bool abortive)
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0) Interlocked.Decrement(ref _transport._open);
+        }
+    }
+}

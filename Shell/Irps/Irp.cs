@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// IoCompletion routine: runs once when the IRP completes, on whatever thread completed it (possibly inside the call
+/// that submitted it). For a caller-allocated IRP it should return STATUS_MORE_PROCESSING_REQUIRED (wsk-contract §3);
+/// it must not wait for another WSK completion.
+/// </summary>
+/// <param name="irp">The completed IRP; <see cref="Irp.IoStatus"/> is final.</param>
+/// <param name="context">The context given to <see cref="Irp.SetCompletionRoutine"/>.</param>
+public delegate NtStatus IrpCompletionRoutine(Irp irp, object? context);
+
+/// <summary>Something the provider runs when an IRP it owns is cancelled.</summary>
+internal interface IIrpCancelRoutine
+{
+    void OnCancel(Irp irp);
+}
+
+/// <summary>
+/// A caller-allocated IRP, reusable after completion. Its life is the pure <see cref="IrpDecider"/>, advanced with one
+/// compare-and-swap per step: that is the single completion path for synchronous and pending outcomes, and it turns a
+/// second completion into a recorded <see cref="Violations">violation</see> instead of delivering or dropping it.
+/// </summary>
+public sealed class Irp : IValueTaskSource<IoStatus>
+{
+    private int _state; // IrpState packed (IrpDecider)
+    private int _published; // 1 once IoStatus of the current use may be read
+    private IoStatus _ioStatus;
+    private IrpCompletionRoutine? _completionRoutine;
+    private object? _completionContext;
+    private IIrpCancelRoutine? _cancelRoutine;
+    private ManualResetValueTaskSourceCore<IoStatus> _waiter;
+    private List<IrpViolation>? _violations;
+    private IReadOnlyList<ConnectViolation> _parameterViolations = Array.Empty<ConnectViolation>();
+    private long _completions;
+    private long _submissions;
+
+    /// <summary>Allocates an idle IRP (IoAllocateIrp).</summary>
+    public Irp()
+    {
+        // Continuations run on the completing thread, like completion routines do: the caller opted into this by awaiting.
+        _waiter.RunContinuationsAsynchronously = false;
+    }
+
+    /// <summary>The state as the decider sees it.</summary>
+    public IrpState State => IrpState.FromInt32(Volatile.Read(ref _state));
+
+    /// <summary>True while a WSK call owns the IRP.</summary>
+    public bool IsPending => State.Phase == IrpPhase.InProgress;
+
+    /// <summary>True once the current use completed; <see cref="IoStatus"/> is then final.</summary>
+    public bool IsCompleted => Volatile.Read(ref _published) == 1;
+
+    /// <summary>The Cancel flag of the current use (set by <see cref="Cancel"/>).</summary>
+    public bool IsCancelRequested => State.CancelRequested;
+
+    /// <summary>IoStatus of the last completion; default until the current use completes.</summary>
+    public IoStatus IoStatus => IsCompleted ? _ioStatus : default;
+
+    /// <summary>How many times this IRP has been completed, over all its uses.</summary>
+    public long CompletionCount => Interlocked.Read(ref _completions);
+
+    /// <summary>How many times this IRP has been submitted, over all its uses.</summary>
+    public long SubmissionCount => Interlocked.Read(ref _submissions);
+
+    /// <summary>Every completion that arrived when the IRP was not the completer's to complete (double completion and the like).</summary>
+    public IReadOnlyList<IrpViolation> Violations
+    {
+        get { lock (this) return _violations is null ? Array.Empty<IrpViolation>() : _violations.ToArray(); }
+    }
+
+    /// <summary>For a WskSocketConnect rejected by validation: every parameter rule the request broke. Empty otherwise.</summary>
+    public IReadOnlyList<ConnectViolation> ParameterViolations => _parameterViolations;
+
+    /// <summary>IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in progress.</summary>
+    public void SetCompletionRoutine(IrpCompletionRoutine? routine, object? context = null)
+    {
+        if (IsPending)
+            throw new WskContractViolationException(CallingRule.IrpInUse, "the completion routine of an IRP in progress cannot change");
+        _completionRoutine = routine;
+        _completionContext = context;
+    }
+
+    /// <summary>
+    /// IoCancelIrp: sets the Cancel flag and runs the provider's cancel routine. Returns true when the IRP was in progress
+    /// and not already cancelled. The IRP still completes exactly once: with STATUS_CANCELLED, or with the real result if
+    /// the operation finished first (wsk-contract §3). Wait for that completion before reusing the IRP.
+    /// </summary>
+    public bool Cancel()
+    {
+        if (Advance(IrpCommand.Cancel).Kind != IrpEventKind.CancelRequested) return false;
+        Interlocked.Exchange(ref _cancelRoutine, null)?.OnCancel(this);
+        return true;
+    }
+
+    /// <summary>
+    /// IoCompleteRequest: the one completion path. Publishes <paramref name="status"/>, runs the completion routine, then
+    /// releases <see cref="WaitAsync"/>. Returns false, and records a violation, when the IRP is not in progress
+    /// (a second completion, or a completion nobody submitted) or the status is STATUS_PENDING.
+    /// </summary>
+    public bool IoCompleteRequest(NtStatus status, object? information = null)
+    {
+        var e = Advance(IrpCommand.Complete(status));
+        if (e.Kind != IrpEventKind.Completed)
+        {
+            RecordViolation(e.Rule, status, "IoCompleteRequest refused");
+            return false;
+        }
+
+        Interlocked.Exchange(ref _cancelRoutine, null);
+        _ioStatus = new IoStatus(status, information);
+        var routine = _completionRoutine;
+        var context = _completionContext;
+        short version = _waiter.Version;
+        Interlocked.Increment(ref _completions);
+        Volatile.Write(ref _published, 1);
+        routine?.Invoke(this, context);
+        // The routine may already have resubmitted the IRP; only release the waiter of the use that completed.
+        if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for the current use to complete (the KEVENT every WSK client writes). Completes at once if it already has.
+    /// One awaiter per use.
+    /// </summary>
+    public ValueTask<IoStatus> WaitAsync() => new(this, _waiter.Version);
+
+    /// <summary>Takes ownership for a WSK call. Throws when the IRP is still in use (bug-check analogue).</summary>
+    internal void Submit()
+    {
+        if (Advance(IrpCommand.Submit).Kind != IrpEventKind.Submitted)
+            throw new WskContractViolationException(CallingRule.IrpInUse, "the IRP is still owned by an earlier call");
+        Volatile.Write(ref _published, 0);
+        _ioStatus = default;
+        _parameterViolations = Array.Empty<ConnectViolation>();
+        _waiter.Reset();
+        Interlocked.Increment(ref _submissions);
+    }
+
+    /// <summary>Records why a rejected connect was rejected (read by callers through <see cref="ParameterViolations"/>).</summary>
+    internal void SetParameterViolations(IReadOnlyList<ConnectViolation> violations) => _parameterViolations = violations;
+
+    /// <summary>Installs the provider's cancel routine; runs it at once if the IRP was cancelled before it was installed.</summary>
+    internal void SetCancelRoutine(IIrpCancelRoutine routine)
+    {
+        Volatile.Write(ref _cancelRoutine, routine);
+        if (IsCancelRequested)
+            Interlocked.Exchange(ref _cancelRoutine, null)?.OnCancel(this);
+    }
+
+    /// <summary>Records a contract violation that concerns this IRP.</summary>
+    internal void RecordViolation(CallingRule rule, NtStatus attempted, string detail)
+    {
+        lock (this) (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail));
+    }
+
+    private IrpEvent Advance(IrpCommand command)
+    {
+        while (true)
+        {
+            int current = Volatile.Read(ref _state);
+            var state = IrpState.FromInt32(current);
+            var e = IrpDecider.Decide(command, state);
+            if (e.Kind is IrpEventKind.None or IrpEventKind.Violation) return e;
+            int next = IrpDecider.Evolve(state, e).ToInt32();
+            if (Interlocked.CompareExchange(ref _state, next, current) == current) return e;
+        }
+    }
+
+    IoStatus IValueTaskSource<IoStatus>.GetResult(short token) => _waiter.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<IoStatus>.GetStatus(short token) => _waiter.GetStatus(token);
+
+    void IValueTaskSource<IoStatus>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _waiter.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>A completion the IRP refused, kept for inspection (the Driver Verifier analogue, as a value).</summary>
+/// <param name="Rule">The rule broken.</param>
+/// <param name="AttemptedStatus">The status the refused completion carried.</param>
+/// <param name="Detail">Who attempted it.</param>
+public sealed record IrpViolation(CallingRule Rule, NtStatus AttemptedStatus, string Detail);

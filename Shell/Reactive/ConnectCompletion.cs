@@ -1,0 +1,21 @@
+using System.Collections.Generic;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// The outcome of one WskSocketConnect, as the reactive and awaitable forms deliver it: a failure is a status here,
+/// never an exception.
+/// </summary>
+/// <param name="Status">The IRP's final status.</param>
+/// <param name="Socket">The connected socket exactly when <paramref name="Status"/> is STATUS_SUCCESS; the receiver owns it and closes it.</param>
+/// <param name="ReturnStatus">What WskSocketConnect returned: the same status (completed inside the call) or STATUS_PENDING.</param>
+/// <param name="Violations">For a request rejected by validation, every rule it broke; otherwise empty.</param>
+public sealed record ConnectCompletion(NtStatus Status, WskSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<ConnectViolation> Violations)
+{
+    /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
+    public bool WasPending => ReturnStatus.IsPending;
+
+    internal static ConnectCompletion From(Irp irp, NtStatus returned) =>
+        new(irp.IoStatus.Status, irp.IoStatus.Socket, returned, irp.ParameterViolations);
+}

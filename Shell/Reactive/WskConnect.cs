@@ -1,0 +1,45 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>The reactive and awaitable forms of WskSocketConnect.</summary>
+public static class WskConnect
+{
+    /// <summary>
+    /// A cold observable of one connect per subscription: exactly one <see cref="ConnectCompletion"/> then
+    /// <c>OnCompleted</c>; a failure is a status, not an <c>OnError</c>. Dispose before completion cancels the IRP;
+    /// a socket that connected anyway is closed. The completion is delivered on the thread that completed the IRP
+    /// (the subscribing thread when the connect finished inside the call): use <c>ObserveOn</c> to move it.
+    /// </summary>
+    public static IObservable<ConnectCompletion> Connect(this WskProviderDispatch dispatch, ConnectRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(request);
+        return new ConnectObservable(dispatch, request);
+    }
+
+    /// <summary>
+    /// Awaitable WskSocketConnect. Cancelling <paramref name="cancellationToken"/> cancels the IRP; the result is then
+    /// STATUS_CANCELLED, or the real result if the connect finished first (in which case the caller owns the socket).
+    /// It never throws for a failed connect; it throws <see cref="WskContractViolationException"/> for a caller bug.
+    /// </summary>
+    public static async ValueTask<ConnectCompletion> ConnectAsync(
+        this WskProviderDispatch dispatch, ConnectRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(request);
+        var irp = new Irp();
+        var returned = dispatch.WskSocketConnect(request, irp);
+        if (returned.IsPending)
+        {
+            using var registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
+                : default;
+            await irp.WaitAsync().ConfigureAwait(false);
+        }
+        return ConnectCompletion.From(irp, returned);
+    }
+}

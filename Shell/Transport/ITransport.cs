@@ -1,0 +1,62 @@
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// The one seam between the provider and a network (the runtime's PAL, in WSK terms): the real one over
+/// System.Net.Sockets (<see cref="OsTransport"/>) and simulated ones implement it. The provider never touches a socket
+/// itself; a transport never touches an IRP.
+/// </summary>
+public interface ITransport
+{
+    /// <summary>
+    /// Creates a connection-oriented socket of <see cref="ValidConnect.Family"/>, binds it and connects it.
+    /// Returns the final status when it finished inside the call (with the connection on STATUS_SUCCESS), or
+    /// STATUS_PENDING with a handle to cancel it; a pending connect calls <paramref name="sink"/> exactly once, later,
+    /// possibly on another thread, possibly before this method has returned.
+    /// </summary>
+    TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink);
+
+    /// <summary>Connections this transport has open right now (for leak checks).</summary>
+    int OpenConnections { get; }
+}
+
+/// <summary>Receives the answer of a pending transport connect.</summary>
+public interface ITransportConnectSink
+{
+    /// <summary>The connect finished: <paramref name="connection"/> is set exactly when <paramref name="status"/> is STATUS_SUCCESS.</summary>
+    void OnConnectCompleted(NtStatus status, ITransportConnection? connection);
+}
+
+/// <summary>A pending transport operation that can be cancelled.</summary>
+public interface ITransportCancel
+{
+    /// <summary>Asks the operation to stop; it still answers its sink exactly once (STATUS_CANCELLED, or its real result).</summary>
+    void Cancel();
+}
+
+/// <summary>What <see cref="ITransport.Connect"/> returns.</summary>
+/// <param name="Status">The final status, or STATUS_PENDING.</param>
+/// <param name="Connection">On STATUS_SUCCESS, the connection.</param>
+/// <param name="Pending">On STATUS_PENDING, how to cancel.</param>
+public readonly record struct TransportConnectResult(NtStatus Status, ITransportConnection? Connection, ITransportCancel? Pending)
+{
+    /// <summary>Finished inside the call.</summary>
+    public static TransportConnectResult Done(NtStatus status, ITransportConnection? connection = null) => new(status, connection, null);
+
+    /// <summary>Will answer later.</summary>
+    public static TransportConnectResult Later(ITransportCancel pending) => new(NtStatus.Pending, null, pending);
+}
+
+/// <summary>One connected transport socket.</summary>
+public interface ITransportConnection
+{
+    /// <summary>The bound local address (getsockname), or a failure status.</summary>
+    NtStatus GetLocalAddress(out SockAddr? address);
+
+    /// <summary>The connected peer (getpeername), or a failure status.</summary>
+    NtStatus GetRemoteAddress(out SockAddr? address);
+
+    /// <summary>Releases the socket: abortively (a reset) or gracefully. Idempotent; never fails.</summary>
+    void Close(bool abortive);
+}

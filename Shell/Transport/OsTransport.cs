@@ -1,0 +1,178 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// The real transport: System.Net.Sockets on Linux. A connect is a non-blocking connect() and a zero-timeout poll():
+/// when the OS has already finished (as it almost always has on loopback) the answer is given inside the call, which the
+/// provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket waits for writability through
+/// .NET's own event loop (a zero-byte send, which the kernel holds until the connect is decided) and answers later.
+/// </summary>
+/// <remarks>
+/// OS errors become NTSTATUS through <see cref="OsErrorTable"/> only. The wildcard-with-port-0 bind is left to connect():
+/// binding it explicitly would take an ephemeral port without the remote address, which Linux then cannot share.
+/// </remarks>
+public sealed class OsTransport : ITransport
+{
+    private int _open;
+
+    /// <summary>The transport every registration uses unless given another.</summary>
+    public static OsTransport Shared { get; } = new();
+
+    /// <inheritdoc/>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <inheritdoc/>
+    public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+    {
+        if (!OperatingSystem.IsLinux())
+            return TransportConnectResult.Done(NtStatus.NotSupported);
+        Socket socket;
+        try
+        {
+            socket = new Socket(connect.Family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork,
+                SocketType.Stream, ProtocolType.Tcp);
+            socket.Blocking = false;
+        }
+        catch (SocketException e)
+        {
+            return TransportConnectResult.Done(ToStatus(e.SocketErrorCode));
+        }
+
+        int fd = (int)socket.Handle;
+        int errno = connect.BindsAnywhere ? 0 : LinuxSockets.Bind(fd, connect.LocalAddress);
+        if (errno == 0) errno = LinuxSockets.Connect(fd, connect.RemoteAddress);
+        if (errno == 0) return Connected(socket);
+        if (errno != LinuxSockets.EINPROGRESS) return Failed(socket, errno);
+
+        // The fast path: the handshake usually finished while connect() ran.
+        short events = LinuxSockets.PollWritable(fd);
+        if ((events & (LinuxSockets.POLLERR | LinuxSockets.POLLHUP)) != 0)
+        {
+            errno = LinuxSockets.TakeSocketError(fd);
+            return errno == 0 ? Connected(socket) : Failed(socket, errno);
+        }
+        if ((events & LinuxSockets.POLLOUT) != 0) return Connected(socket);
+
+        Interlocked.Increment(ref _open); // the socket is ours until the pending connect answers
+        var pending = new PendingConnect(this, socket, sink);
+        return pending.Start();
+    }
+
+    private TransportConnectResult Connected(Socket socket)
+    {
+        Interlocked.Increment(ref _open);
+        return TransportConnectResult.Done(NtStatus.Success, new OsConnection(this, socket));
+    }
+
+    private static TransportConnectResult Failed(Socket socket, int errno)
+    {
+        socket.Dispose();
+        return TransportConnectResult.Done(OsErrorTable.ToNtStatus(LinuxSockets.ToOsError(errno)));
+    }
+
+    internal static NtStatus ToStatus(SocketError error) => OsErrorTable.ToNtStatus((OsError)(int)error);
+
+    internal void Released() => Interlocked.Decrement(ref _open);
+
+    /// <summary>
+    /// A connect the OS had not finished inside the call. The zero-byte send completes when the socket becomes writable
+    /// (connected) or fails with the connect's error; a cancel disposes the socket, which aborts the send.
+    /// </summary>
+    private sealed class PendingConnect : SocketAsyncEventArgs, ITransportCancel
+    {
+        private const int Waiting = 0, Cancelled = 1, Answered = 2;
+        private readonly OsTransport _transport;
+        private readonly Socket _socket;
+        private readonly ITransportConnectSink _sink;
+        private int _state;
+
+        public PendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink)
+            : base(unsafeSuppressExecutionContextFlow: true)
+        {
+            _transport = transport;
+            _socket = socket;
+            _sink = sink;
+            SetBuffer(Memory<byte>.Empty);
+        }
+
+        public TransportConnectResult Start()
+        {
+            bool pending;
+            try { pending = _socket.SendAsync(this); }
+            catch (ObjectDisposedException) { pending = false; SocketError = SocketError.OperationAborted; }
+            if (pending) return TransportConnectResult.Later(this);
+            // Decided while we asked: answer inline, as if the fast path had seen it.
+            var (status, connection) = Decide();
+            Dispose();
+            return TransportConnectResult.Done(status, connection);
+        }
+
+        public void Cancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
+                _socket.Dispose(); // aborts the pending send; OnCompleted answers STATUS_CANCELLED
+        }
+
+        protected override void OnCompleted(SocketAsyncEventArgs e)
+        {
+            var (status, connection) = Decide();
+            Dispose();
+            _sink.OnConnectCompleted(status, connection);
+        }
+
+        private (NtStatus, ITransportConnection?) Decide()
+        {
+            if (Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting)
+            {
+                _transport.Released(); // cancelled: the socket is already disposed
+                return (NtStatus.Cancelled, null);
+            }
+            if (SocketError == SocketError.Success)
+                return (NtStatus.Success, new OsConnection(_transport, _socket));
+            _socket.Dispose();
+            _transport.Released();
+            return (ToStatus(SocketError), null);
+        }
+    }
+}
+
+/// <summary>A connected OS socket. Addresses come from getsockname/getpeername, never from what was asked.</summary>
+internal sealed class OsConnection : ITransportConnection
+{
+    private readonly OsTransport _transport;
+    private readonly Socket _socket;
+    private readonly int _fd;
+    private int _closed;
+
+    /// <summary>Wraps a connected socket that <paramref name="transport"/> already counts as open.</summary>
+    public OsConnection(OsTransport transport, Socket socket)
+    {
+        _transport = transport;
+        _socket = socket;
+        _fd = (int)socket.Handle;
+    }
+
+    public Socket Socket => _socket;
+
+    public NtStatus GetLocalAddress(out SockAddr? address) => ToStatus(LinuxSockets.GetSockName(_fd, out address));
+
+    public NtStatus GetRemoteAddress(out SockAddr? address) => ToStatus(LinuxSockets.GetPeerName(_fd, out address));
+
+    public void Close(bool abortive)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        if (abortive) LinuxSockets.SetAbortiveClose(_fd);
+        _socket.Dispose();
+        _transport.Released();
+    }
+
+    private NtStatus ToStatus(int errno) =>
+        Volatile.Read(ref _closed) != 0 ? NtStatus.InvalidDeviceState
+        : errno == 0 ? NtStatus.Success
+        : errno == 107 ? NtStatus.InvalidDeviceState // ENOTCONN: not connected (any more)
+        : OsErrorTable.ToNtStatus(LinuxSockets.ToOsError(errno));
+}
