@@ -17,7 +17,10 @@ public abstract record SockAddr
     /// <summary>The sa_family field, Windows numbering.</summary>
     public abstract ushort Family { get; }
 
-    /// <summary>Parses <c>1.2.3.4:80</c> or <c>[::1]:80</c> (an IPv6 scope may follow as <c>%3</c>). Returns null when it cannot.</summary>
+    /// <summary>
+    /// Parses <c>1.2.3.4:80</c> (four decimal parts) or <c>[::1]:80</c> (an IPv6 scope may follow as <c>%3</c> inside the
+    /// brackets). Returns null when it cannot.
+    /// </summary>
     public static SockAddr? TryParse(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
@@ -26,12 +29,28 @@ public abstract record SockAddr
             return null;
         var host = text.AsSpan(0, colon);
         bool bracketed = host.Length >= 2 && host[0] == '[' && host[^1] == ']';
-        if (bracketed) host = host[1..^1];
-        if (!IPAddress.TryParse(host, out var ip)) return null;
+        if (!bracketed) return TryParseDottedQuad(host, out var v4) ? new SockAddrIn(v4, port) : null;
+        host = host[1..^1];
+        if (!host.Contains(':') || !IPAddress.TryParse(host, out var ip)) return null;
         var bytes = ip.GetAddressBytes();
-        if (bytes.Length == 4) return bracketed ? null : SockAddrIn.From(bytes, port);
-        if (!bracketed) return null;
+        if (bytes.Length != 16) return null;
         return new SockAddrIn6(BinaryPrimitives.ReadUInt128BigEndian(bytes), port, 0, (uint)ip.ScopeId);
+    }
+
+    // Only the four-part dotted decimal form: inet_aton's shorthands ("127.1", "0x7f000001", octal "017.0.0.1") would
+    // silently connect somewhere else than the reader of the command line expects.
+    private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out uint address)
+    {
+        address = 0;
+        int parts = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (++parts > 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0')) return false;
+            if (!byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var b)) return false;
+            address = (address << 8) | b;
+        }
+        return parts == 4;
     }
 }
 

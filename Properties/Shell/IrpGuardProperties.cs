@@ -113,4 +113,47 @@ public sealed class IrpGuardProperties
         Assert.Equal(0, world.Transport.OpenConnections);
         Assert.Equal(0, world.Registration.OpenSockets);
     }
+
+    /// <summary>
+    /// An owner that reuses its IRP the moment it sees it free (IsPending false, or IsCompleted true) while the last
+    /// completion arrives on another thread must get a clean second use: in progress, not completed, no stale result.
+    /// </summary>
+    [Property(MaxTest = 30)]
+    public Property Reusing_an_IRP_the_moment_it_is_free_never_shows_a_stale_completion() =>
+        Prop.ForAll(Gen.Elements("IsPending turned false", "IsCompleted turned true").ToArbitrary(), signal =>
+        {
+            var transport = new AnswerOnceTransport();
+            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), transport, out var registration);
+            registration.WskCaptureProviderNpi(0, out var npi);
+            var request = ConnectRequest.Tcp(npi!.Client.Id, SockAddrIn.Loopback(80));
+            int stale = 0;
+            const int Tries = 200;
+            for (int i = 0; i < Tries; i++)
+            {
+                var irp = new Irp();
+                transport.AnswerNext = true; // first use: refused from a pool thread
+                npi.Dispatch.WskSocketConnect(request, irp);
+                var spin = new SpinWait();
+                while (signal.StartsWith("IsPending", StringComparison.Ordinal) ? irp.IsPending : !irp.IsCompleted) spin.SpinOnce();
+                transport.AnswerNext = false; // second use: never answered
+                npi.Dispatch.WskSocketConnect(request, irp);
+                Thread.SpinWait(500);
+                if (!irp.IsPending || irp.IsCompleted || irp.WaitAsync().IsCompleted || irp.IoStatus.Status != default(NtStatus)) stale++;
+            }
+            return (stale == 0).Label($"{stale} of {Tries} second uses showed the first use's completion").Collect(signal);
+        });
+
+    /// <summary>Answers a connect (refused, from a pool thread) only when told to; otherwise leaves it pending for ever.</summary>
+    private sealed class AnswerOnceTransport : ITransport, ITransportCancel
+    {
+        public volatile bool AnswerNext;
+        public int OpenConnections => 0;
+        public void Cancel() { }
+
+        public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+        {
+            if (AnswerNext) ThreadPool.UnsafeQueueUserWorkItem(static s => s.OnConnectCompleted(NtStatus.ConnectionRefused, null), sink, false);
+            return TransportConnectResult.Later(this);
+        }
+    }
 }

@@ -29,8 +29,13 @@ internal interface IIrpCancelRoutine
 /// </summary>
 public sealed class Irp : IValueTaskSource<IoStatus>
 {
-    private int _state; // IrpState packed (IrpDecider)
-    private int _published; // 1 once IoStatus of the current use may be read
+    // IrpState packed (IrpDecider), plus the shell's own Delivering bit: set from the winning completion until its routine
+    // has run and the IRP is free again, so that nobody can resubmit the IRP while its last completion is being delivered.
+    private const int Delivering = 0x1000;
+    private int _state;
+    private int _published; // 1 once IoStatus of the current use may be read (also inside the completion routine)
+    private short _useVersion; // the waiter version of the current use
+    private readonly object _waiterGate = new();
     private IoStatus _ioStatus;
     private IrpCompletionRoutine? _completionRoutine;
     private object? _completionContext;
@@ -44,24 +49,31 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// <summary>Allocates an idle IRP (IoAllocateIrp).</summary>
     public Irp()
     {
-        // Continuations run on the completing thread, like completion routines do: the caller opted into this by awaiting.
-        _waiter.RunContinuationsAsynchronously = false;
+        // An awaiting continuation must not run inside the completion path: it may resubmit the IRP at once.
+        _waiter.RunContinuationsAsynchronously = true;
     }
 
     /// <summary>The state as the decider sees it.</summary>
     public IrpState State => IrpState.FromInt32(Volatile.Read(ref _state));
 
-    /// <summary>True while a WSK call owns the IRP.</summary>
-    public bool IsPending => State.Phase == IrpPhase.InProgress;
+    /// <summary>True while a WSK call owns the IRP, including while its completion is being delivered.</summary>
+    public bool IsPending
+    {
+        get
+        {
+            int packed = Volatile.Read(ref _state);
+            return (packed & Delivering) != 0 || IrpState.FromInt32(packed).Phase == IrpPhase.InProgress;
+        }
+    }
 
-    /// <summary>True once the current use completed; <see cref="IoStatus"/> is then final.</summary>
-    public bool IsCompleted => Volatile.Read(ref _published) == 1;
+    /// <summary>True once the current use completed and its completion was delivered; the IRP may then be reused.</summary>
+    public bool IsCompleted => Volatile.Read(ref _published) == 1 && (Volatile.Read(ref _state) & Delivering) == 0;
 
     /// <summary>The Cancel flag of the current use (set by <see cref="Cancel"/>).</summary>
     public bool IsCancelRequested => State.CancelRequested;
 
-    /// <summary>IoStatus of the last completion; default until the current use completes.</summary>
-    public IoStatus IoStatus => IsCompleted ? _ioStatus : default;
+    /// <summary>IoStatus of the current use: final from its completion on (readable inside the completion routine); default before.</summary>
+    public IoStatus IoStatus => Volatile.Read(ref _published) == 1 ? _ioStatus : default;
 
     /// <summary>How many times this IRP has been completed, over all its uses.</summary>
     public long CompletionCount => Interlocked.Read(ref _completions);
@@ -100,13 +112,13 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     }
 
     /// <summary>
-    /// IoCompleteRequest: the one completion path. Publishes <paramref name="status"/>, runs the completion routine, then
-    /// releases <see cref="WaitAsync"/>. Returns false, and records a violation, when the IRP is not in progress
-    /// (a second completion, or a completion nobody submitted) or the status is STATUS_PENDING.
+    /// IoCompleteRequest: the one completion path. Publishes <paramref name="status"/>, runs the completion routine, frees
+    /// the IRP, then releases <see cref="WaitAsync"/>. Returns false, and records a violation, when the IRP is not in
+    /// progress (a second completion, or a completion nobody submitted) or the status is STATUS_PENDING.
     /// </summary>
     public bool IoCompleteRequest(NtStatus status, object? information = null)
     {
-        var e = Advance(IrpCommand.Complete(status));
+        var e = Advance(IrpCommand.Complete(status), extraBits: Delivering);
         if (e.Kind != IrpEventKind.Completed)
         {
             RecordViolation(e.Rule, status, "IoCompleteRequest refused");
@@ -115,14 +127,16 @@ public sealed class Irp : IValueTaskSource<IoStatus>
 
         Interlocked.Exchange(ref _cancelRoutine, null);
         _ioStatus = new IoStatus(status, information);
-        var routine = _completionRoutine;
-        var context = _completionContext;
-        short version = _waiter.Version;
         Interlocked.Increment(ref _completions);
         Volatile.Write(ref _published, 1);
-        routine?.Invoke(this, context);
-        // The routine may already have resubmitted the IRP; only release the waiter of the use that completed.
-        if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
+        _completionRoutine?.Invoke(this, _completionContext);
+        short version = _useVersion;
+        Interlocked.And(ref _state, ~Delivering); // free: the owner may reuse it from here on
+        lock (_waiterGate)
+        {
+            // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
+            if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
+        }
         return true;
     }
 
@@ -132,26 +146,40 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// </summary>
     public ValueTask<IoStatus> WaitAsync() => new(this, _waiter.Version);
 
-    /// <summary>Takes ownership for a WSK call. Throws when the IRP is still in use (bug-check analogue).</summary>
+    /// <summary>
+    /// Takes ownership for a WSK call. Throws when the IRP is still in use, including while its completion is being
+    /// delivered (so an IRP cannot be reused from inside its own completion routine: no WSK call may be made there).
+    /// </summary>
     internal void Submit()
     {
-        if (Advance(IrpCommand.Submit).Kind != IrpEventKind.Submitted)
+        if (Advance(IrpCommand.Submit, refuseWhileDelivering: true).Kind != IrpEventKind.Submitted)
             throw new WskContractViolationException(CallingRule.IrpInUse, "the IRP is still owned by an earlier call");
         Volatile.Write(ref _published, 0);
         _ioStatus = default;
         _parameterViolations = Array.Empty<ConnectViolation>();
-        _waiter.Reset();
+        Volatile.Write(ref _cancelRoutine, null); // a routine left by an earlier use never runs for this one
+        lock (_waiterGate)
+        {
+            _waiter.Reset();
+            _useVersion = _waiter.Version;
+        }
         Interlocked.Increment(ref _submissions);
     }
 
     /// <summary>Records why a rejected connect was rejected (read by callers through <see cref="ParameterViolations"/>).</summary>
     internal void SetParameterViolations(IReadOnlyList<ConnectViolation> violations) => _parameterViolations = violations;
 
-    /// <summary>Installs the provider's cancel routine; runs it at once if the IRP was cancelled before it was installed.</summary>
+    /// <summary>
+    /// Installs the provider's cancel routine for the current use; runs it at once if the IRP was cancelled before it was
+    /// installed, and withdraws it if the IRP completed meanwhile.
+    /// </summary>
     internal void SetCancelRoutine(IIrpCancelRoutine routine)
     {
         Volatile.Write(ref _cancelRoutine, routine);
-        if (IsCancelRequested)
+        var state = State;
+        if (state.Phase != IrpPhase.InProgress)
+            Interlocked.CompareExchange(ref _cancelRoutine, null, routine);
+        else if (state.CancelRequested)
             Interlocked.Exchange(ref _cancelRoutine, null)?.OnCancel(this);
     }
 
@@ -161,15 +189,16 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         lock (this) (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail));
     }
 
-    private IrpEvent Advance(IrpCommand command)
+    private IrpEvent Advance(IrpCommand command, int extraBits = 0, bool refuseWhileDelivering = false)
     {
         while (true)
         {
             int current = Volatile.Read(ref _state);
+            if (refuseWhileDelivering && (current & Delivering) != 0) return IrpEvent.Violation(CallingRule.IrpInUse);
             var state = IrpState.FromInt32(current);
             var e = IrpDecider.Decide(command, state);
             if (e.Kind is IrpEventKind.None or IrpEventKind.Violation) return e;
-            int next = IrpDecider.Evolve(state, e).ToInt32();
+            int next = IrpDecider.Evolve(state, e).ToInt32() | (current & Delivering) | extraBits;
             if (Interlocked.CompareExchange(ref _state, next, current) == current) return e;
         }
     }

@@ -1,0 +1,49 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using Wsk.Core;
+using Wsk.Shell;
+
+namespace Wsk.Examples;
+
+/// <summary>
+/// The reactive form: one cold <see cref="WskConnect.Connect"/> observable built once and subscribed once per connect
+/// (each subscription is one WskSocketConnect with its own IRP), awaited through a reused <see cref="CompletionAwaiter"/>
+/// so that what is measured is the observable itself, not Rx LINQ around it.
+/// </summary>
+internal sealed class ObservableClient : BenchClient
+{
+    private readonly IObservable<ConnectCompletion> _connect;
+
+    public ObservableClient(WskProviderNpi npi, SockAddr remote) =>
+        _connect = npi.Dispatch.Connect(ConnectRequest.Tcp(npi.Client.Id, remote));
+
+    public override string Name => "WskConnect.Connect (Rx)";
+
+    public override async Task WorkerAsync(Measurement measurement)
+    {
+        var awaiter = new CompletionAwaiter();
+        var closeIrp = new Irp();
+        int inline = 0, pending = 0, failed = 0;
+        string? firstFailure = null;
+        while (measurement.TryTake(out int index))
+        {
+            long start = Stopwatch.GetTimestamp();
+            ValueTask<ConnectCompletion> next = awaiter.Next();
+            IDisposable subscription = _connect.Subscribe(awaiter);
+            ConnectCompletion completion = await next.ConfigureAwait(false);
+            measurement.Latencies[index] = Stopwatch.GetTimestamp() - start;
+
+            subscription.Dispose(); // after the completion: nothing to cancel, the socket is ours
+            if (completion.ReturnStatus.IsPending) pending++;
+            else if (completion.ReturnStatus == NtStatus.Success) inline++;
+            if (completion.Socket is { } socket) socket.WskCloseSocket(closeIrp);
+            if (completion.Status != NtStatus.Success)
+            {
+                failed++;
+                firstFailure ??= completion.Status.ToString();
+            }
+        }
+        measurement.Add(inline, pending, failed, firstFailure);
+    }
+}
