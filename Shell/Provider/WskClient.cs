@@ -51,6 +51,12 @@ public sealed class WskClient
         return TransportCatalogue.All;
     }
 
+    /// <summary>
+    /// Events enabled on every new socket of this client from creation on (WSK_SET_STATIC_EVENT_CALLBACKS, allowed only
+    /// before the client has any socket); 0 when none.
+    /// </summary>
+    internal uint StaticEventMask { get; set; }
+
     internal bool MarkReleased() => Interlocked.Exchange(ref _released, 1) == 0;
 
     internal void EnsureLive()
