@@ -138,9 +138,31 @@ public sealed class ScriptedTransport : ITransport
             return NtStatus.Success;
         }
 
+        // The scripted peer takes every byte and never sends any: receives wait until cancelled.
+        public TransportIoResult Send(System.ReadOnlyMemory<byte> data, ITransportIoSink sink) => TransportIoResult.Done(NtStatus.Success, data.Length);
+
+        public TransportIoResult Receive(System.Memory<byte> buffer, TransportReceiveMode mode, ITransportIoSink sink) =>
+            TransportIoResult.Later(new SilentRead(sink));
+
+        public NtStatus Shutdown() => NtStatus.Success;
+
+        public NtStatus Abort() => NtStatus.Success;
+
+        public long IdealSendBacklog => 65536;
+
         public void Close(bool abortive)
         {
             if (Interlocked.Exchange(ref _closed, 1) == 0) Interlocked.Decrement(ref _transport._open);
+        }
+
+        private sealed class SilentRead(ITransportIoSink sink) : ITransportCancel
+        {
+            private int _answered;
+
+            public void Cancel()
+            {
+                if (Interlocked.Exchange(ref _answered, 1) == 0) sink.OnIoCompleted(NtStatus.Cancelled, 0);
+            }
         }
     }
 }

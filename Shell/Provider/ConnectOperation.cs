@@ -78,7 +78,8 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         WskSocket? socket = null;
         if (e.HasSocket)
         {
-            socket = new WskSocket(_registration, connection!, _connect!);
+            uint staticEvents = _registration.TryGetClient(_connect!.Request.Client, out var client) ? client.StaticEventMask : 0;
+            socket = new WskSocket(_registration, connection!, _connect, staticEvents);
             _registration.SocketOpened();
         }
         else

@@ -18,7 +18,10 @@ public static class WskConnect
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
-        return new ConnectObservable(dispatch, request);
+        return new IrpObservable<ConnectCompletion>(
+            irp => dispatch.WskSocketConnect(request, irp),
+            static (irp, returned) => ConnectCompletion.From(irp, returned),
+            static irp => irp.IoStatus.Socket?.WskCloseSocket(new Irp()));
     }
 
     /// <summary>

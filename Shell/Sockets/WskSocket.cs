@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using Wsk.Core;
 
@@ -8,22 +10,32 @@ namespace Wsk.Shell;
 /// <c>IoStatus.Information</c>. The provider allocated it and frees it at <see cref="WskCloseSocket"/>.
 /// </summary>
 /// <remarks>
-/// Event callbacks start disabled (wsk-contract §0.4); <see cref="SocketContext"/> and <see cref="Dispatch"/> are kept
-/// for when the client enables them. After close, every call is a contract violation (wsk-contract §0.10).
+/// The rules of each call are <see cref="SocketDecider"/>'s and <see cref="EventCallbackDecider"/>'s; this class keeps
+/// the socket's operations, runs the one reader of the incoming stream and invokes the client's callbacks. Event
+/// callbacks start disabled (wsk-contract §0.4) unless the client made them static. After close, every call is a
+/// contract violation (wsk-contract §0.10).
 /// </remarks>
-public sealed class WskSocket
+public sealed partial class WskSocket
 {
+    private readonly object _gate = new();
     private readonly WskRegistration _registration;
     private readonly ITransportConnection _connection;
-    private int _closed;
+    private readonly ConnectionDispatch? _clientDispatch;
+    private ConnectionDispatch? _dispatch; // where callbacks go: the client's dispatch, or an attached observer's
+    private SocketState _state = SocketDecider.Initial;
+    private EventState _events;
+    private SocketIo? _closing;
+    private bool _closeAbortive;
 
-    internal WskSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect)
+    internal WskSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect, uint staticEvents = 0)
     {
         _registration = registration;
         _connection = connection;
         Family = connect.Family;
         SocketContext = connect.Request.SocketContext;
-        Dispatch = connect.Request.Dispatch;
+        _clientDispatch = _dispatch = connect.Request.Dispatch;
+        _events = EventState.ForNewSocket(Available(_dispatch), staticEvents);
+        _readerSink = new ReaderSink(this);
     }
 
     /// <summary>The socket's address family (that of the LocalAddress it was created with).</summary>
@@ -33,10 +45,19 @@ public sealed class WskSocket
     public object? SocketContext { get; }
 
     /// <summary>The client connection dispatch given to WskSocketConnect, or null.</summary>
-    public ConnectionDispatch? Dispatch { get; }
+    public ConnectionDispatch? Dispatch => _clientDispatch;
+
+    /// <summary>The events whose callbacks are enabled now (WSK_EVENT_* bits).</summary>
+    public uint EnabledEvents
+    {
+        get { lock (_gate) return _events.Enabled; }
+    }
 
     /// <summary>True once <see cref="WskCloseSocket"/> was called.</summary>
-    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+    public bool IsClosed
+    {
+        get { lock (_gate) return _state.Closed; }
+    }
 
     /// <summary>
     /// WskGetLocalAddress: completes <paramref name="irp"/> with the bound address (a <see cref="SockAddr"/> in
@@ -68,27 +89,62 @@ public sealed class WskSocket
     }
 
     /// <summary>
-    /// WskCloseSocket: cancels and completes every pending IRP of the socket, releases the transport socket (abortively:
-    /// it is not disconnected in both directions, wsk-contract §6), then completes <paramref name="irp"/> with
-    /// STATUS_SUCCESS. Never fails; a second close, or a call after it, is a contract violation.
+    /// WskCloseSocket: cancels and completes every pending IRP of the socket with STATUS_CANCELLED, waits for callbacks
+    /// in flight, releases the transport socket (abortively unless it is already disconnected both ways,
+    /// wsk-contract §0.9), then completes <paramref name="irp"/> with STATUS_SUCCESS. Never fails. Returns STATUS_PENDING
+    /// when a callback is still running (the IRP completes when it returns, so close may be called from a callback).
+    /// A second close, or any call after it, is a contract violation.
     /// </summary>
     public NtStatus WskCloseSocket(Irp irp)
     {
-        if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
-            throw new WskContractViolationException(broken, "WskCloseSocket requires an idle IRP");
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was already closed");
-        irp!.Submit();
-
-        // No operation of this socket can be pending yet (address queries complete inside the call); the data path
-        // (issue 3) adds its operations here, cancelled and completed before the close IRP.
-        _connection.Close(abortive: true);
-        _registration.SocketClosed();
-        irp.IoCompleteRequest(NtStatus.Success);
+        var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
+        List<SocketIo> pending;
+        bool waitForCallbacks;
+        lock (_gate)
+        {
+            _closeAbortive = decided.Kind == SocketEventKind.ClosedAbortively;
+            _closing = new SocketIo(this, close, SocketIoKind.Close);
+            pending = TakeAllPending();
+            waitForCallbacks = _events.InFlight != 0;
+        }
+        CancelAll(pending);
+        if (waitForCallbacks) return NtStatus.Pending; // the last callback to return finishes the close
+        FinishClose();
         return NtStatus.Success;
     }
 
-    internal ITransportConnection Connection => _connection;
+    /// <summary>
+    /// Checks the calling contract (throws on a breach, before anything is submitted), decides the command, submits the
+    /// IRP and folds the decision into the state. The caller completes a refused command's IRP with its status.
+    /// </summary>
+    private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
+    {
+        if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
+            throw new WskContractViolationException(broken, $"{command.Kind} requires an idle IRP");
+        lock (_gate)
+        {
+            decided = SocketDecider.Decide(command, _state);
+            if (decided.Kind == SocketEventKind.Violation)
+                throw new WskContractViolationException(decided.Rule, "the socket was closed; no call may follow WskCloseSocket");
+            irp!.Submit();
+            _state = SocketDecider.Evolve(_state, decided);
+        }
+        return irp;
+    }
+
+    private void FinishClose()
+    {
+        SocketIo? close;
+        lock (_gate)
+        {
+            close = _closing;
+            _closing = null;
+        }
+        if (close is null) return;
+        _connection.Close(_closeAbortive);
+        _registration.SocketClosed();
+        close.TryComplete(NtStatus.Success, null);
+    }
 
     private NtStatus CompleteAddressQuery(Irp irp, bool local)
     {
@@ -106,4 +162,20 @@ public sealed class WskSocket
         if (IsClosed)
             throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
     }
+
+    /// <summary>Completes every operation with STATUS_CANCELLED and stops its transport I/O.</summary>
+    private static void CancelAll(List<SocketIo> operations)
+    {
+        foreach (var io in operations)
+        {
+            io.Pending?.Cancel();
+            io.TryCompleteWithBytes(NtStatus.Cancelled);
+        }
+    }
+
+    private static uint Available(ConnectionDispatch? dispatch) =>
+        dispatch is null ? 0
+        : (dispatch.ReceiveEvent is null ? 0 : WskEvents.Receive)
+          | (dispatch.DisconnectEvent is null ? 0 : WskEvents.Disconnect)
+          | (dispatch.SendBacklogEvent is null ? 0 : WskEvents.SendBacklog);
 }

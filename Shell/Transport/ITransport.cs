@@ -1,3 +1,4 @@
+using System;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -48,7 +49,10 @@ public readonly record struct TransportConnectResult(NtStatus Status, ITransport
     public static TransportConnectResult Later(ITransportCancel pending) => new(NtStatus.Pending, null, pending);
 }
 
-/// <summary>One connected transport socket.</summary>
+/// <summary>
+/// One connected transport socket. Every I/O call answers exactly once: inside the call (a status other than
+/// STATUS_PENDING) or later through its sink, possibly on another thread.
+/// </summary>
 public interface ITransportConnection
 {
     /// <summary>The bound local address (getsockname), or a failure status.</summary>
@@ -57,6 +61,53 @@ public interface ITransportConnection
     /// <summary>The connected peer (getpeername), or a failure status.</summary>
     NtStatus GetRemoteAddress(out SockAddr? address);
 
+    /// <summary>Sends every byte of <paramref name="data"/>; the answer carries the bytes sent.</summary>
+    TransportIoResult Send(ReadOnlyMemory<byte> data, ITransportIoSink sink);
+
+    /// <summary>
+    /// Receives at least one byte into <paramref name="buffer"/> (0 bytes: the peer shut down gracefully), or with
+    /// <see cref="TransportReceiveMode.Peek"/> waits until data or the end of the stream is there without consuming it.
+    /// </summary>
+    TransportIoResult Receive(Memory<byte> buffer, TransportReceiveMode mode, ITransportIoSink sink);
+
+    /// <summary>Ends the outgoing stream (FIN) after the data already handed to the transport.</summary>
+    NtStatus Shutdown();
+
+    /// <summary>Resets the connection now (the peer sees a reset); the socket stays allocated until <see cref="Close"/>.</summary>
+    NtStatus Abort();
+
+    /// <summary>The send backlog the transport would like outstanding (WskSendBacklogEvent's figure).</summary>
+    long IdealSendBacklog { get; }
+
     /// <summary>Releases the socket: abortively (a reset) or gracefully. Idempotent; never fails.</summary>
     void Close(bool abortive);
+}
+
+/// <summary>How a transport receive reads.</summary>
+public enum TransportReceiveMode
+{
+    /// <summary>Whatever is there, at least one byte.</summary>
+    Some,
+    /// <summary>Look without consuming: answers 1 when data waits, 0 at the end of the stream.</summary>
+    Peek,
+}
+
+/// <summary>Receives the answer of a pending transport I/O.</summary>
+public interface ITransportIoSink
+{
+    /// <summary>The I/O finished with <paramref name="status"/> after transferring <paramref name="bytes"/>.</summary>
+    void OnIoCompleted(NtStatus status, int bytes);
+}
+
+/// <summary>What a transport I/O call returns.</summary>
+/// <param name="Status">The final status, or STATUS_PENDING.</param>
+/// <param name="Bytes">Bytes transferred, when final.</param>
+/// <param name="Pending">When pending, how to cancel it.</param>
+public readonly record struct TransportIoResult(NtStatus Status, int Bytes, ITransportCancel? Pending)
+{
+    /// <summary>Finished inside the call.</summary>
+    public static TransportIoResult Done(NtStatus status, int bytes = 0) => new(status, bytes, null);
+
+    /// <summary>Will answer later.</summary>
+    public static TransportIoResult Later(ITransportCancel pending) => new(NtStatus.Pending, 0, pending);
 }

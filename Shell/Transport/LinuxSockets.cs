@@ -62,6 +62,17 @@ internal static unsafe class LinuxSockets
     /// <summary>bind(); 0 or the errno.</summary>
     public static int Bind(int fd, SockAddr address) => WithLinuxSockAddr(fd, address, &SysBind);
 
+    /// <summary>
+    /// connect() with AF_UNSPEC: Linux's way to drop a TCP connection in place, sending a reset to the peer while the
+    /// descriptor stays open (the abortive WskDisconnect). 0 or the errno.
+    /// </summary>
+    public static int Disconnect(int fd)
+    {
+        byte* unspecified = stackalloc byte[SockAddrIn.Size];
+        new Span<byte>(unspecified, SockAddrIn.Size).Clear();
+        return SysConnect(fd, unspecified, SockAddrIn.Size) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
     /// <summary>poll() for writability with a zero timeout; the returned events, 0 if none.</summary>
     public static short PollWritable(int fd)
     {

@@ -5,33 +5,35 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// A cold observable of one connect: each subscription makes one WskSocketConnect with its own IRP and emits exactly
-/// one <see cref="ConnectCompletion"/>, then completes. A failed connect is an <c>OnNext</c> with its status; only a
-/// caller bug (a <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion
-/// cancels the IRP, and a socket that connected anyway is closed, never leaked.
+/// A cold observable of one IRP-based call: each subscription allocates its own IRP, makes the call, and emits exactly
+/// one result, then completes. A failure is a status inside the result; only a caller bug (a
+/// <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion cancels the IRP,
+/// and whatever the completion hands over that nobody will receive (a socket) is released by <c>orphan</c>.
 /// </summary>
-internal sealed class ConnectObservable : IObservable<ConnectCompletion>
+internal sealed class IrpObservable<T> : IObservable<T>
 {
-    private readonly WskProviderDispatch _dispatch;
-    private readonly ConnectRequest _request;
+    private readonly Func<Irp, NtStatus> _call;
+    private readonly Func<Irp, NtStatus, T> _result;
+    private readonly Action<Irp>? _orphan;
 
-    public ConnectObservable(WskProviderDispatch dispatch, ConnectRequest request)
+    public IrpObservable(Func<Irp, NtStatus> call, Func<Irp, NtStatus, T> result, Action<Irp>? orphan = null)
     {
-        _dispatch = dispatch;
-        _request = request;
+        _call = call;
+        _result = result;
+        _orphan = orphan;
     }
 
-    public IDisposable Subscribe(IObserver<ConnectCompletion> observer)
+    public IDisposable Subscribe(IObserver<T> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var subscription = new Subscription(observer);
-        subscription.Start(_dispatch, _request);
+        var subscription = new Subscription(this, observer);
+        subscription.Start();
         return subscription;
     }
 
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
-    /// emission needs both (the return status is part of the result); disposal before emission turns it into a close.
+    /// emission needs both (the return status is part of the result); disposal before emission turns it into a cancel.
     /// </summary>
     private sealed class Subscription : IDisposable
     {
@@ -42,19 +44,24 @@ internal sealed class ConnectObservable : IObservable<ConnectCompletion>
             return NtStatus.MoreProcessingRequired;
         };
 
-        private readonly IObserver<ConnectCompletion> _observer;
+        private readonly IrpObservable<T> _parent;
+        private readonly IObserver<T> _observer;
         private readonly Irp _irp = new();
         private NtStatus _returned;
         private int _flags;
 
-        public Subscription(IObserver<ConnectCompletion> observer) => _observer = observer;
+        public Subscription(IrpObservable<T> parent, IObserver<T> observer)
+        {
+            _parent = parent;
+            _observer = observer;
+        }
 
-        public void Start(WskProviderDispatch dispatch, ConnectRequest request)
+        public void Start()
         {
             _irp.SetCompletionRoutine(OnIrpCompleted, this);
             try
             {
-                _returned = dispatch.WskSocketConnect(request, _irp);
+                _returned = _parent._call(_irp);
             }
             catch (WskContractViolationException e)
             {
@@ -85,13 +92,13 @@ internal sealed class ConnectObservable : IObservable<ConnectCompletion>
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(ConnectCompletion.From(_irp, _returned));
+                _observer.OnNext(_parent._result(_irp, _returned));
                 _observer.OnCompleted();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed) && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
-                // Nobody will receive this socket: the subscriber left before the completion reached it.
-                _irp.IoStatus.Socket?.WskCloseSocket(new Irp());
+                // Nobody will receive what the completion handed over: the subscriber left before it arrived.
+                _parent._orphan?.Invoke(_irp);
             }
             return old;
         }

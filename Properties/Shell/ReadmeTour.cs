@@ -1,0 +1,125 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Core;
+using Wsk.Shell;
+using Xunit;
+
+namespace Wsk.Properties.Shell;
+
+/// <summary>
+/// The README's tour is this test's body, word for word (checked below): the documentation cannot drift from an API
+/// that compiles and runs.
+/// </summary>
+public sealed class ReadmeTour
+{
+    private const string Begin = "// README-TOUR-BEGIN", End = "// README-TOUR-END";
+
+    [Fact]
+    public async Task The_tour_runs_against_a_loopback_echo_server()
+    {
+        using var echo = EchoServer(out ushort port);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = cancellation.Token;
+
+        // README-TOUR-BEGIN
+        // Registration (wsk-contract §7): register, capture the provider NPI, …, release, deregister.
+        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), out var registration);
+        registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
+
+        // 1. The faithful form: twelve parameters, SOCKADDRs as the bytes the pointers designate, an IRP, an NTSTATUS back.
+        var irp = new Irp();
+        irp.SetCompletionRoutine((i, ctx) => NtStatus.MoreProcessingRequired);
+        byte[] local = SockAddrCodec.Encode(SockAddrIn.Any()).ThrowIfFail();
+        byte[] remote = SockAddrCodec.Encode(SockAddrIn.Loopback(port)).ThrowIfFail();
+        NtStatus status = npi!.Dispatch.WskSocketConnect(npi.Client, SocketTypes.Stream, Protocols.Tcp, local, remote,
+            0, null, null, null, null, null, irp);
+        IoStatus io = status.IsPending ? await irp.WaitAsync() : irp.IoStatus; // test PENDING explicitly: NT_SUCCESS(PENDING) is true
+        WskSocket socket = io.Socket!;                                        // Information holds the socket exactly on success
+
+        // 2. The request form: an immutable record, validated as a whole (every violation is listed, not just the first).
+        var request = ConnectRequest.Tcp(npi.Client.Id, SockAddrIn.Loopback(port));
+        var rejected = new Irp();
+        status = npi.Dispatch.WskSocketConnect(request with { Flags = 2 }, rejected); // STATUS_INVALID_PARAMETER, see rejected.ParameterViolations
+
+        // 3. Reactive: cold, one connect per subscription, exactly one OnNext then OnCompleted; failures are statuses.
+        npi.Dispatch.Connect(request).Subscribe(c => c.Socket?.WskCloseSocket(new Irp()));
+
+        // 4. Awaitable: cancelling the token cancels the IRP; the result is STATUS_CANCELLED or the real result.
+        ConnectCompletion done = await npi.Dispatch.ConnectAsync(request, cancellationToken);
+        await done.Socket!.CloseAsync();
+
+        // 5. The connected socket: awaitables over the IRP calls, and the event stream.
+        IoCompletion sent = await socket.SendAsync(WskBuf.Of("hello\n"u8.ToArray())); // Bytes = 6, or a failure status
+        var reply = new byte[4096];
+        IoCompletion got = await socket.ReceiveAsync(WskBuf.Of(reply)); // the echo; Bytes = 0 would mean the peer shut down
+        using (socket.Events().Subscribe(e => Console.WriteLine(e)))   // DataReceived…, then Disconnected
+            await socket.DisconnectAsync();                              // graceful: FIN after pending sends
+
+        socket.WskCloseSocket(new Irp());                                // cancels what is pending; never fails
+        registration.WskReleaseProviderNpi(npi);
+        registration.WskDeregister();                                    // returns once every NPI is released and socket closed
+        // README-TOUR-END
+
+        Assert.Equal(NtStatus.Success, io.Status);
+        Assert.Equal(NtStatus.InvalidParameter, status);
+        Assert.Equal(ConnectRule.FlagsNotZero, Assert.Single(rejected.ParameterViolations).Rule);
+        Assert.Equal(NtStatus.Success, done.Status);
+        Assert.Equal(6, sent.Bytes);
+        Assert.Equal("hello\n", System.Text.Encoding.ASCII.GetString(reply, 0, (int)got.Bytes));
+        Assert.Equal(0, registration.OpenSockets);
+    }
+
+    [Fact]
+    public void The_README_shows_the_tour_word_for_word()
+    {
+        var source = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "ReadmeTour.cs"));
+        int from = Array.FindIndex(source, l => l.Trim() == Begin) + 1, to = Array.FindIndex(source, l => l.Trim() == End);
+        var tour = source[from..to].Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()).ToArray();
+
+        var readme = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "README.md"));
+        int start = Array.FindIndex(readme, l => l.StartsWith("## A short tour", StringComparison.Ordinal));
+        int open = Array.FindIndex(readme, start, l => l.StartsWith("```csharp", StringComparison.Ordinal));
+        int close = Array.FindIndex(readme, open + 1, l => l.StartsWith("```", StringComparison.Ordinal));
+        var shown = readme[(open + 1)..close].SkipWhile(l => l.StartsWith("using ", StringComparison.Ordinal) || l.Length == 0).ToArray();
+        Assert.Equal(string.Join("\n", tour), string.Join("\n", shown));
+    }
+
+    /// <summary>Echoes each connection's bytes back and closes after the client's FIN.</summary>
+    private static Socket EchoServer(out ushort port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        port = (ushort)((IPEndPoint)listener.LocalEndPoint!).Port;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                Socket connection;
+                try { connection = await listener.AcceptAsync(); }
+                catch (Exception) { return; }
+                _ = Task.Run(async () =>
+                {
+                    using (connection)
+                    {
+                        var buffer = new byte[4096];
+                        try
+                        {
+                            int n;
+                            while ((n = await connection.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                                await connection.SendAsync(buffer.AsMemory(0, n), SocketFlags.None);
+                            connection.Shutdown(SocketShutdown.Send);
+                        }
+                        catch (SocketException) { }
+                    }
+                });
+            }
+        });
+        return listener;
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>Reactive and awaitable forms of a connected socket's calls.</summary>
+public static class WskSocketReactive
+{
+    /// <summary>A cold observable of one WskSend per subscription; dispose before completion cancels the IRP.</summary>
+    public static IObservable<IoCompletion> Send(this WskSocket socket, WskBuf buffer, uint flags = 0) =>
+        Io(socket, irp => socket.WskSend(buffer, flags, irp));
+
+    /// <summary>A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.</summary>
+    public static IObservable<IoCompletion> Receive(this WskSocket socket, WskBuf buffer, uint flags = 0) =>
+        Io(socket, irp => socket.WskReceive(buffer, flags, irp));
+
+    /// <summary>Awaitable WskSend; cancelling the token cancels the IRP (STATUS_CANCELLED, or the real result).</summary>
+    public static ValueTask<IoCompletion> SendAsync(this WskSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return Await(irp => socket.WskSend(buffer, flags, irp), cancellationToken);
+    }
+
+    /// <summary>Awaitable WskReceive; 0 bytes with STATUS_SUCCESS means the peer shut down gracefully.</summary>
+    public static ValueTask<IoCompletion> ReceiveAsync(this WskSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return Await(irp => socket.WskReceive(buffer, flags, irp), cancellationToken);
+    }
+
+    /// <summary>Awaitable WskDisconnect (graceful with an optional final buffer, or WSK_FLAG_ABORTIVE).</summary>
+    public static ValueTask<IoCompletion> DisconnectAsync(this WskSocket socket, WskBuf? finalBuffer = null, uint flags = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return Await(irp => socket.WskDisconnect(finalBuffer, flags, irp), cancellationToken);
+    }
+
+    /// <summary>Awaitable WskCloseSocket (never fails).</summary>
+    public static ValueTask<IoCompletion> CloseAsync(this WskSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return Await(socket.WskCloseSocket, default);
+    }
+
+    /// <summary>
+    /// The socket's events while subscribed: enables the callbacks for <paramref name="eventMask"/> on subscribe (routing
+    /// them to the observer instead of the client's dispatch) and disables them on dispose. Data comes as copies, in
+    /// order, and before the graceful <see cref="Disconnected"/>, after which the stream completes.
+    /// </summary>
+    /// <remarks>
+    /// Flow control: <c>OnNext</c> runs on the socket's reader, and nothing more is read until it returns, so a slow
+    /// subscriber holds the peer back through TCP's own window instead of making memory grow. A subscriber that moves
+    /// the events to another scheduler (<c>ObserveOn</c>) takes over that queue and its bound.
+    /// </remarks>
+    public static IObservable<WskSocketEvent> Events(this WskSocket socket, uint eventMask = WskEvents.ConnectionEvents)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return new SocketEventStream(socket, eventMask);
+    }
+
+    private static IObservable<IoCompletion> Io(WskSocket socket, Func<Irp, NtStatus> call)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return new IrpObservable<IoCompletion>(call, static (irp, returned) => IoCompletion.From(irp, returned));
+    }
+
+    private static async ValueTask<IoCompletion> Await(Func<Irp, NtStatus> call, CancellationToken cancellationToken)
+    {
+        var irp = new Irp();
+        var returned = call(irp);
+        if (returned.IsPending)
+        {
+            using var registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
+                : default;
+            await irp.WaitAsync().ConfigureAwait(false);
+        }
+        return IoCompletion.From(irp, returned);
+    }
+
+    private sealed class SocketEventStream(WskSocket socket, uint eventMask) : IObservable<WskSocketEvent>
+    {
+        public IDisposable Subscribe(IObserver<WskSocketEvent> observer)
+        {
+            ArgumentNullException.ThrowIfNull(observer);
+            int done = 0;
+            var dispatch = new ConnectionDispatch(
+                ReceiveEvent: (object? _, uint _, DataIndication? indication, long _, out long accepted) =>
+                {
+                    accepted = 0;
+                    for (var d = indication; d is not null; d = d.Next) observer.OnNext(new DataReceived(d.Buffer.ToArray()));
+                    if (indication is null && Interlocked.Exchange(ref done, 1) == 0)
+                    {
+                        observer.OnNext(new Disconnected(Abortive: true));
+                        observer.OnCompleted();
+                    }
+                    return NtStatus.Success;
+                },
+                DisconnectEvent: (_, flags) =>
+                {
+                    if (Interlocked.Exchange(ref done, 1) == 0)
+                    {
+                        observer.OnNext(new Disconnected((flags & WskFlags.Abortive) != 0));
+                        observer.OnCompleted();
+                    }
+                    return NtStatus.Success;
+                },
+                SendBacklogEvent: (_, size) =>
+                {
+                    observer.OnNext(new SendBacklogChanged(size));
+                    return NtStatus.Success;
+                });
+            IDisposable detach;
+            try
+            {
+                detach = socket.AttachDispatch(dispatch);
+                var status = socket.EnableEventCallbacks(eventMask);
+                if (!status.IsSuccess)
+                {
+                    detach.Dispose();
+                    observer.OnError(new WskContractViolationException(CallingRule.OutOfOrder, $"enabling events 0x{eventMask:X} answered {status}"));
+                    return new Unsubscribe(null, 0, null);
+                }
+            }
+            catch (WskContractViolationException e)
+            {
+                observer.OnError(e);
+                return new Unsubscribe(null, 0, null);
+            }
+            return new Unsubscribe(socket, eventMask, detach);
+        }
+    }
+
+    private sealed class Unsubscribe(WskSocket? socket, uint eventMask, IDisposable? detach) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0 || socket is null) return;
+            if (!socket.IsClosed)
+            {
+                foreach (var e in new[] { WskEvents.Receive, WskEvents.Disconnect, WskEvents.SendBacklog })
+                {
+                    if ((eventMask & e) == 0) continue;
+                    try { socket.DisableEventCallback(e); }
+                    catch (WskContractViolationException) { return; } // closed meanwhile: nothing left to disable
+                }
+            }
+            detach?.Dispose();
+        }
+    }
+}
