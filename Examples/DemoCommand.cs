@@ -10,7 +10,8 @@ namespace Wsk.Examples;
 /// <summary>
 /// The no-argument tour: connects through the reactive API to this process's own loopback listeners (IPv4, and IPv6
 /// when [::1] exists), then one connect that the network refuses and one request the provider rejects before any
-/// network work, so all three ways an IRP can end are on one screen.
+/// network work, so all three ways an IRP can end are on one screen; then the data path against an echo listener
+/// (<see cref="EchoDemo"/>).
 /// </summary>
 internal static class DemoCommand
 {
@@ -23,9 +24,11 @@ internal static class DemoCommand
         var v6 = LoopbackListener.TryStart(IPAddress.IPv6Loopback, out var noV6);
         using var closed = ReserveClosedPort();
         using var busy = new BusyListener();
+        var echo = EchoListener.Start();
         int closedPort = ((IPEndPoint)closed.LocalEndPoint!).Port;
         IrpLog.Line("listener", $"listening on {v4.EndPoint}");
         IrpLog.Line("listener", v6 is null ? $"no IPv6 loopback listener ({noV6}): the IPv6 connects are skipped" : $"listening on {v6.EndPoint}");
+        IrpLog.Line("listener", $"echo listener on {echo.EndPoint}: writes back what it reads until the client shuts down");
         IrpLog.Line("note", $"127.0.0.1:{closedPort} is bound but not listening, so a connect there is refused");
         IrpLog.Line("note", $"{busy.EndPoint} has a full accept queue, so a connect there waits for a SYN retry (~1 s)");
 
@@ -44,12 +47,15 @@ internal static class DemoCommand
                 plans.Add(new ConnectPlan("Flags must be 0", Request(client, Remote(v4.EndPoint), local) with { Flags = 1 },
                     NtStatus.InvalidParameter));
                 return plans;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, (session, cancel) =>
+                EchoDemo.RunAsync(session, Request(session.Client.Id, Remote(echo.EndPoint), local), cancel)).ConfigureAwait(false);
         }
         finally
         {
             Stop(v4);
             if (v6 is not null) Stop(v6);
+            echo.Dispose();
+            IrpLog.Line("listener", $"{echo.EndPoint} stopped after echoing {echo.Echoed} bytes; {echo.Finished} client(s) shut down gracefully");
         }
     }
 

@@ -43,6 +43,18 @@ internal static class IrpLog
     public static void Closed(int irp, NtStatus status, WskRegistration registration) =>
         Event(irp, "closed", $"WskCloseSocket → {status}  open sockets {registration.OpenSockets}");
 
+    /// <summary>As <see cref="Closed(int, NtStatus, WskRegistration)"/>, saying how the connection was released.</summary>
+    public static void Closed(int irp, NtStatus status, WskRegistration registration, string how) =>
+        Event(irp, "closed", $"WskCloseSocket → {status}  {how}  open sockets {registration.OpenSockets}");
+
+    /// <summary>A socket call other than the connect: <paramref name="call"/> says what was asked.</summary>
+    public static void Submitted(int irp, string call) => Event(irp, "submitted", call);
+
+    /// <summary>How a send, receive or disconnect ended (no byte count for a disconnect); <paramref name="detail"/> adds to it.</summary>
+    public static void Completed(int irp, NtStatus status, long? bytes, string? detail = null) =>
+        Event(irp, "completed", string.Create(CultureInfo.InvariantCulture,
+            $"{status}{(bytes is null ? "" : $"  {bytes} bytes")}{(detail is null ? "" : "  " + detail)}"));
+
     private static void Event(int irp, string what, string text) =>
         Line(string.Create(CultureInfo.InvariantCulture, $"irp {irp}"), $"{what,-9}  {text}");
 

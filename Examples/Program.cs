@@ -13,6 +13,11 @@ internal static class Program
     // without it Ctrl+C kills the process before a pending IRP can be cancelled and the provider deregistered.
     private static readonly InvocationConfiguration Invocation = new() { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) };
 
+    private const double DefaultTimeoutSeconds = 5;
+
+    // CancellationTokenSource.CancelAfter takes at most int.MaxValue ms (about 24.8 days); a day is plenty here.
+    private const double MaxTimeoutSeconds = 86_400;
+
     private static Task<int> Main(string[] args) => Build().Parse(args).InvokeAsync(Invocation);
 
     private static RootCommand Build()
@@ -41,18 +46,56 @@ internal static class Program
             HelpName = "n",
         };
         count.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int?>() ?? 1, 1));
+        var send = new Option<byte[]?>("--send")
+        {
+            Description = "With host:port: connect once, send this payload (WskSend), then print the reply as text as it " +
+                          "arrives (WskReceive) until the peer closes, resets, or --timeout passes, e.g. --send " +
+                          "'GET / HTTP/1.0\\r\\n\\r\\n' (in single quotes, so the shell keeps the backslashes). A line " +
+                          "cut between two receives goes on in a 'reply+' line. An empty payload sends nothing and only " +
+                          "receives. " + PayloadSyntax.Help,
+            HelpName = "payload",
+            CustomParser = PayloadSyntax.Parse,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "With --send: seconds from the connect until the program stops waiting for the peer to close; " +
+                          "the pending receive IRP is then cancelled and the socket closed.",
+            DefaultValueFactory = static _ => DefaultTimeoutSeconds,
+            HelpName = "seconds",
+        };
+        timeout.Validators.Add(static r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= MaxTimeoutSeconds))
+                r.AddError($"--timeout must be more than 0 and at most {MaxTimeoutSeconds} seconds.");
+        });
 
         var root = new RootCommand(
             "Performs WskSocketConnect (the Windows Winsock Kernel contract, modelled over Linux sockets) and prints each " +
             "IRP's life: submitted, returned (STATUS_SUCCESS when it completed inside the call, else STATUS_PENDING), " +
             "completed (status, local and remote address), closed with WskCloseSocket. Without host:port it runs a demo " +
-            "against its own loopback listener, including one refused connect and one request the provider rejects. " +
-            ExitCodes.Help);
+            "against its own loopback listeners, including one refused connect and one request the provider rejects, " +
+            "then sends two messages to its echo listener (WskSend) and prints the echo, received once with WskReceive " +
+            "and once through the socket's event stream, before a graceful WskDisconnect. With host:port and --send it " +
+            "sends a payload and prints the reply. " + ExitCodes.Help);
         root.Arguments.Add(remote);
         root.Options.Add(local);
         root.Options.Add(count);
+        root.Options.Add(send);
+        root.Options.Add(timeout);
+        root.Validators.Add(r =>
+        {
+            bool sending = r.GetResult(send) is not null;
+            if (sending && r.GetResult(remote) is not { Tokens.Count: > 0 })
+                r.AddError("--send needs host:port (the demo sends its own messages to its echo listener).");
+            if (sending && r.GetResult(count) is not null)
+                r.AddError("--send makes one connection; remove --count.");
+            if (!sending && r.GetResult(timeout) is { Implicit: false })
+                r.AddError("--timeout applies to --send only.");
+        });
         root.SetAction((parse, cancel) => parse.GetValue(remote) is { } target
-            ? RemoteCommand.RunAsync(target, parse.GetValue(local), parse.GetValue(count) ?? 1, cancel)
+            ? parse.GetValue(send) is { } payload
+                ? SendCommand.RunAsync(target, parse.GetValue(local), payload, parse.GetValue(timeout), cancel)
+                : RemoteCommand.RunAsync(target, parse.GetValue(local), parse.GetValue(count) ?? 1, cancel)
             : DemoCommand.RunAsync(parse.GetValue(local), parse.GetValue(count) ?? DemoCommand.DefaultConnectsPerFamily, cancel));
         root.Subcommands.Add(BuildBench(remote));
         return root;

@@ -35,16 +35,27 @@ internal static class ReactiveConnects
     /// The whole client life around the plans: register and capture, connect, release and deregister, then a summary.
     /// The plans are built once the capture exists, because a request names the client it is made through.
     /// </summary>
-    /// <returns>The exit code: success only when every connect ended with the status its plan expected.</returns>
-    public static async Task<int> RunSessionAsync(Func<ClientId, IReadOnlyList<ConnectPlan>> plan, CancellationToken cancellationToken)
+    /// <param name="plan">Builds the plans from the captured client's id.</param>
+    /// <param name="cancellationToken">Ctrl+C: cancels the pending IRP.</param>
+    /// <param name="then">
+    /// More work in the same session once the connects are done (the demo's echo), run only when they all went as
+    /// planned; it must close every socket it opens, since WskDeregister waits for them. Its code becomes the result.
+    /// </param>
+    /// <returns>The exit code: success only when every connect ended with the status its plan expected (and then succeeded).</returns>
+    public static async Task<int> RunSessionAsync(Func<ClientId, IReadOnlyList<ConnectPlan>> plan, CancellationToken cancellationToken,
+        Func<WskSession, CancellationToken, Task<int>>? then = null)
     {
         using var session = WskSession.Open();
         if (session is null) return ExitCodes.ProviderUnavailable;
         var plans = plan(session.Client.Id);
-        IList<ConnectOutcome> outcomes;
         try
         {
-            outcomes = await RunAsync(session, plans, cancellationToken).ConfigureAwait(false);
+            var outcomes = await RunAsync(session, plans, cancellationToken).ConfigureAwait(false);
+            int expected = 0;
+            foreach (var outcome in outcomes) if (outcome.AsExpected) expected++;
+            IrpLog.Line("summary", $"{expected} of {outcomes.Count} connects ended as expected");
+            if (expected != outcomes.Count) return ExitCodes.ConnectFailed;
+            return then is null ? ExitCodes.Success : await then(session, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -52,10 +63,6 @@ internal static class ReactiveConnects
             IrpLog.Line("note", "interrupted: the pending IRP was cancelled");
             return ExitCodes.Interrupted;
         }
-        int expected = 0;
-        foreach (var outcome in outcomes) if (outcome.AsExpected) expected++;
-        IrpLog.Line("summary", $"{expected} of {outcomes.Count} connects ended as expected");
-        return expected == outcomes.Count ? ExitCodes.Success : ExitCodes.ConnectFailed;
     }
 
     /// <summary>
