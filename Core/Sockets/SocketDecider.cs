@@ -14,19 +14,19 @@ public static class SocketDecider
     /// <summary>What a command gets in a state.</summary>
     public static SocketEvent Decide(SocketCommand command, SocketState state)
     {
-        if (state.Closed && command.Kind != SocketCommandKind.PeerShutdown && command.Kind != SocketCommandKind.PeerReset)
+        if (state.Closed && command.Kind is not (SocketCommandKind.PeerShutdown or SocketCommandKind.PeerReset or SocketCommandKind.DisconnectFinished))
             return SocketEvent.Violation(CallingRule.SocketClosed);
         switch (command.Kind)
         {
             case SocketCommandKind.Send:
                 if ((command.Flags & ~WskFlags.NoDelay) != 0) return SocketEvent.Refused(NtStatus.NotSupported);
-                if (!command.BufferWellFormed) return SocketEvent.Refused(NtStatus.InvalidParameter);
+                if (!command.HasBuffer || !command.BufferWellFormed) return SocketEvent.Refused(NtStatus.InvalidParameter);
                 if (state.Reset) return SocketEvent.Refused(NtStatus.ConnectionReset);
                 if (state.SendShutdown) return SocketEvent.Refused(NtStatus.InvalidConnection);
                 return new SocketEvent(SocketEventKind.Accepted);
             case SocketCommandKind.Receive:
                 if ((command.Flags & ~WskFlags.WaitAll) != 0) return SocketEvent.Refused(NtStatus.NotSupported);
-                if (!command.BufferWellFormed) return SocketEvent.Refused(NtStatus.InvalidParameter);
+                if (!command.HasBuffer || !command.BufferWellFormed) return SocketEvent.Refused(NtStatus.InvalidParameter);
                 if (state.Aborted) return SocketEvent.Refused(NtStatus.InvalidConnection);
                 // After the peer's FIN or reset a receive still goes ahead: it drains what is left, then reports
                 // 0 bytes (graceful) or STATUS_CONNECTION_RESET, which only the transport knows.
@@ -39,13 +39,17 @@ public static class SocketDecider
                 if (state.Aborted || state.Reset) return SocketEvent.Refused(NtStatus.InvalidConnection);
                 if (!abortive && state.SendShutdown) return SocketEvent.Refused(NtStatus.InvalidConnection);
                 return new SocketEvent(abortive ? SocketEventKind.AbortStarted : SocketEventKind.ShutdownStarted);
+            case SocketCommandKind.DisconnectFinished:
+                // Only a graceful disconnect that went ahead can finish, and only once; after close it was cancelled.
+                return state.SendShutdown && !state.FinSent && !state.Aborted && !state.Closed ? new SocketEvent(SocketEventKind.ShutdownFinished) : default;
             case SocketCommandKind.PeerShutdown:
                 return state.ReceiveShutdown ? default : new SocketEvent(SocketEventKind.PeerShutDown);
             case SocketCommandKind.PeerReset:
                 return state.Reset ? default : new SocketEvent(SocketEventKind.PeerReset);
             case SocketCommandKind.Close:
-                // wsk-contract §0.9: abortive unless the socket is already disconnected both ways.
-                bool graceful = state.SendShutdown && state.ReceiveShutdown && !state.Reset && !state.Aborted;
+                // wsk-contract §0.9: abortive unless the socket is already disconnected both ways: our FIN sent (a graceful
+                // disconnect still waiting for its sends does not count) and the peer's received.
+                bool graceful = state.FinSent && state.ReceiveShutdown && !state.Reset && !state.Aborted;
                 return new SocketEvent(graceful ? SocketEventKind.ClosedGracefully : SocketEventKind.ClosedAbortively);
             default:
                 return default;
@@ -56,6 +60,7 @@ public static class SocketDecider
     public static SocketState Evolve(SocketState state, SocketEvent @event) => @event.Kind switch
     {
         SocketEventKind.ShutdownStarted => state with { SendShutdown = true },
+        SocketEventKind.ShutdownFinished => state with { FinSent = true },
         SocketEventKind.AbortStarted => state with { SendShutdown = true, ReceiveShutdown = true, Aborted = true },
         SocketEventKind.PeerShutDown => state with { ReceiveShutdown = true },
         SocketEventKind.PeerReset => state with { Reset = true, ReceiveShutdown = true },
@@ -70,7 +75,8 @@ public static class SocketDecider
 /// <param name="Reset">The peer reset the connection.</param>
 /// <param name="Aborted">We disconnected abortively.</param>
 /// <param name="Closed">WskCloseSocket was called.</param>
-public readonly record struct SocketState(bool SendShutdown, bool ReceiveShutdown, bool Reset, bool Aborted, bool Closed);
+/// <param name="FinSent">Our graceful disconnect finished: the FIN went out after every send before it.</param>
+public readonly record struct SocketState(bool SendShutdown, bool ReceiveShutdown, bool Reset, bool Aborted, bool Closed, bool FinSent = false);
 
 /// <summary>What can happen to a connected socket.</summary>
 public enum SocketCommandKind : byte
@@ -81,6 +87,8 @@ public enum SocketCommandKind : byte
     Receive,
     /// <summary>WskDisconnect.</summary>
     Disconnect,
+    /// <summary>The transport sent our FIN: a graceful disconnect finished.</summary>
+    DisconnectFinished,
     /// <summary>The transport saw the peer's FIN.</summary>
     PeerShutdown,
     /// <summary>The transport saw the peer's reset.</summary>
@@ -107,6 +115,8 @@ public enum SocketEventKind : byte
     Refused,
     /// <summary>A graceful disconnect goes ahead: pending sends finish, then the FIN.</summary>
     ShutdownStarted,
+    /// <summary>A graceful disconnect finished: our FIN is out.</summary>
+    ShutdownFinished,
     /// <summary>An abortive disconnect goes ahead: pending I/O is cancelled, the peer sees a reset.</summary>
     AbortStarted,
     /// <summary>The incoming stream ended gracefully.</summary>

@@ -93,7 +93,10 @@ public sealed partial class WskSocket
             disconnect = _disconnecting;
             _disconnecting = null;
         }
-        disconnect.TryComplete(_connection.Shutdown(), null);
+        var status = _connection.Shutdown();
+        if (status == NtStatus.Success)
+            lock (_gate) _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.DisconnectFinished), _state));
+        disconnect.TryComplete(status, null);
     }
 
     private static NtStatus Refuse(Irp irp, NtStatus status)
