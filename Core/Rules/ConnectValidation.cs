@@ -17,9 +17,16 @@ public static class ConnectValidation
 {
     /// <summary>Validates <paramref name="request"/>; <paramref name="isCachedSd"/> is consulted only when an SD is given.</summary>
     public static Validation<ConnectViolation, ValidConnect> Validate(ConnectRequest request, SecurityDescriptorLookup isCachedSd) =>
+        ValidateAddresses(request, isCachedSd).Map(a => new ValidConnect(a.Local.Family, a.Local, a.Remote, request));
+
+    /// <summary>
+    /// The same validation, answering only the two usable addresses: the form the provider's connect path uses, because
+    /// its combining function captures nothing and so allocates nothing per call.
+    /// </summary>
+    public static Validation<ConnectViolation, (SockAddr Local, SockAddr Remote)> ValidateAddresses(ConnectRequest request, SecurityDescriptorLookup isCachedSd) =>
         (Transport(request), Local(request.LocalAddress), Remote(request.LocalAddress, request.RemoteAddress),
          Flags(request.Flags), Sd(request, isCachedSd))
-        .Apply((_, local, remote, _, _) => new ValidConnect(local.Family, local, remote, request));
+        .Apply(static (_, local, remote, _, _) => (local, remote));
 
     private static Validation<ConnectViolation, Unit> Transport(ConnectRequest r) =>
         TransportCatalogue.Accepts(SocketCategory.Connection, r.SocketType, r.Protocol)

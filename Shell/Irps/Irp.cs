@@ -35,7 +35,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     private int _state;
     private int _published; // 1 once IoStatus of the current use may be read (also inside the completion routine)
     private short _useVersion; // the waiter version of the current use
-    private readonly object _waiterGate = new();
+    private int _waiterLock; // guards _waiter's reset and release; held for a few instructions, so a spin is enough
     private IoStatus _ioStatus;
     private IrpCompletionRoutine? _completionRoutine;
     private object? _completionContext;
@@ -132,11 +132,11 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         _completionRoutine?.Invoke(this, _completionContext);
         short version = _useVersion;
         Interlocked.And(ref _state, ~Delivering); // free: the owner may reuse it from here on
-        lock (_waiterGate)
-        {
-            // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
-            if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
-        }
+        EnterWaiter();
+        // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
+        // (SetResult only queues the awaiting continuation: no caller code runs under the lock.)
+        if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
+        Volatile.Write(ref _waiterLock, 0);
         return true;
     }
 
@@ -158,11 +158,10 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         _ioStatus = default;
         _parameterViolations = Array.Empty<ConnectViolation>();
         Volatile.Write(ref _cancelRoutine, null); // a routine left by an earlier use never runs for this one
-        lock (_waiterGate)
-        {
-            _waiter.Reset();
-            _useVersion = _waiter.Version;
-        }
+        EnterWaiter();
+        _waiter.Reset();
+        _useVersion = _waiter.Version;
+        Volatile.Write(ref _waiterLock, 0);
         Interlocked.Increment(ref _submissions);
     }
 
@@ -187,6 +186,12 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     internal void RecordViolation(CallingRule rule, NtStatus attempted, string detail)
     {
         lock (this) (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail));
+    }
+
+    private void EnterWaiter()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.Exchange(ref _waiterLock, 1) != 0) spin.SpinOnce();
     }
 
     private IrpEvent Advance(IrpCommand command, int extraBits = 0, bool refuseWhileDelivering = false)

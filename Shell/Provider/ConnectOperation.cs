@@ -25,7 +25,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
 
     public NtStatus Run(ConnectRequest request)
     {
-        var validation = ConnectValidation.Validate(request, _registration.SdLookup);
+        var validation = ConnectValidation.ValidateAddresses(request, _registration.SdLookup);
         if (validation.IsFail)
         {
             var violations = validation.FailToSeq().ToArray();
@@ -35,7 +35,8 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             return Step(ConnectCommand.Return).Status;
         }
 
-        _connect = validation.Match(static v => v, static _ => null!);
+        var (local, remote) = validation.Match(static v => v, static _ => default);
+        _connect = new ValidConnect(local.Family, local, remote, request);
         Step(ConnectCommand.Submit(NtStatus.Success));
         var result = _registration.Transport.Connect(_connect, this);
         if (!result.Status.IsPending)

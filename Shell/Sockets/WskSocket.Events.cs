@@ -11,7 +11,7 @@ public sealed record WskEventCallbackControl(Guid NpiId, uint EventMask);
 
 public sealed partial class WskSocket
 {
-    private readonly List<SocketIo> _disables = new();
+    private List<SocketIo>? _disables;
 
     /// <summary>
     /// WskControlSocket for what a connected socket takes here: SO_WSK_EVENT_CALLBACK (WskSetOption, level SOL_SOCKET)
@@ -44,7 +44,7 @@ public sealed partial class WskSocket
             {
                 irp!.Submit();
                 waiting = new SocketIo(this, irp, SocketIoKind.EventDisable) { WaitForEvent = decision.WaitFor };
-                _disables.Add(waiting);
+                (_disables ??= new()).Add(waiting);
             }
         }
         if (waiting is not null)
@@ -137,9 +137,9 @@ public sealed partial class WskSocket
         lock (_gate)
         {
             _events = _events with { InFlight = _events.InFlight & ~@event };
-            for (int i = _disables.Count - 1; i >= 0; i--)
+            for (int i = (_disables?.Count ?? 0) - 1; i >= 0; i--)
             {
-                if (_disables[i].WaitForEvent != @event) continue;
+                if (_disables![i].WaitForEvent != @event) continue;
                 (released ??= new List<SocketIo>()).Add(_disables[i]);
                 _disables.RemoveAt(i);
             }
@@ -171,9 +171,9 @@ public sealed partial class WskSocket
             completeNow = io.Kind switch
             {
                 // A receive not yet being read into leaves the queue; one being read into is stopped at the transport.
-                SocketIoKind.Receive => !ReferenceEquals(_readerIo, io) && _receives.Remove(io),
+                SocketIoKind.Receive => !ReferenceEquals(Rx.ReaderIo, io) && Rx.Receives is not null && Rx.Receives.Remove(io),
                 SocketIoKind.Disconnect => ReferenceEquals(_disconnecting, io) && (_disconnecting = null) is null,
-                SocketIoKind.EventDisable => _disables.Remove(io),
+                SocketIoKind.EventDisable => _disables is not null && _disables.Remove(io),
                 _ => false,
             };
         }

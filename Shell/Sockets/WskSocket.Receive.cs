@@ -15,21 +15,11 @@ namespace Wsk.Shell;
 public sealed partial class WskSocket
 {
     private const int IndicationBufferSize = 16 * 1024;
-    private readonly LinkedList<SocketIo> _receives = new();
-    private readonly HashSet<DataIndication> _kept = new(ReferenceEqualityComparer.Instance);
-    private readonly ReaderSink _readerSink;
-    private ReaderKind _reader;
-    private SocketIo? _readerIo;
-    private ITransportCancel? _readerCancel;
-    private int _readerGeneration;
-    private byte[]? _indicationBuffer;
-    private readonly byte[] _peekByte = new byte[1];
-    private ReadOnlyMemory<byte> _retained;
-    private bool _indicationsStopped;
-    private bool _peekBlocked;
-    private bool _endOfStream;
-    private bool _reset;
-    private bool _disconnectIndicated;
+    // The incoming stream's state lives apart and is created on first use: a socket that never receives (and the connect
+    // path that creates every socket) pays nothing for it.
+    private ReceiveState? _receiveState;
+
+    private ReceiveState Rx => _receiveState ??= new ReceiveState();
 
     private enum ReaderKind : byte
     {
@@ -52,8 +42,8 @@ public sealed partial class WskSocket
         var io = new SocketIo(this, submitted, SocketIoKind.Receive, buffer, flags);
         lock (_gate)
         {
-            _receives.AddLast(io);
-            _peekBlocked = false;
+            (Rx.Receives ??= new()).AddLast(io);
+            Rx.PeekBlocked = false;
         }
         PumpReceives();
         if (io.IsDone) return io.Irp.IoStatus.Status;
@@ -70,7 +60,7 @@ public sealed partial class WskSocket
         ArgumentNullException.ThrowIfNull(indication);
         lock (_gate)
         {
-            if (_kept.Remove(indication)) return NtStatus.Success;
+            if (Rx.Kept is not null && Rx.Kept.Remove(indication)) return NtStatus.Success;
         }
         throw new WskContractViolationException(CallingRule.OutOfOrder, "this data indication is not one the client kept");
     }
@@ -78,7 +68,7 @@ public sealed partial class WskSocket
     /// <summary>Indications the client kept and has not released yet.</summary>
     public int KeptIndications
     {
-        get { lock (_gate) return _kept.Count; }
+        get { lock (_gate) return Rx.Kept?.Count ?? 0; }
     }
 
     /// <summary>Runs the reader until it must wait for the transport, or has nothing to do.</summary>
@@ -95,45 +85,45 @@ public sealed partial class WskSocket
             int generation;
             lock (_gate)
             {
-                if (_state.Closed || _reader != ReaderKind.Idle) return;
-                generation = _readerGeneration;
-                if (_receives.First is { } first)
+                if (_state.Closed || Rx.Reader != ReaderKind.Idle) return;
+                generation = Rx.ReaderGeneration;
+                if (Rx.Receives?.First is { } first)
                 {
                     var head = first.Value;
-                    if (!_retained.IsEmpty && head.Remaining > 0)
+                    if (!Rx.Retained.IsEmpty && head.Remaining > 0)
                     {
-                        int n = Math.Min(_retained.Length, head.Remaining);
-                        _retained.Span[..n].CopyTo(head.Buffer.Memory.Span[head.Transferred..]);
+                        int n = Math.Min(Rx.Retained.Length, head.Remaining);
+                        Rx.Retained.Span[..n].CopyTo(head.Buffer.Memory.Span[head.Transferred..]);
                         head.Transferred += n;
-                        _retained = _retained[n..];
+                        Rx.Retained = Rx.Retained[n..];
                         if (!head.WaitAll || head.Remaining == 0) (finished, finishedStatus) = (TakeHead(), NtStatus.Success);
                         else continue;
                     }
-                    else if (head.Remaining == 0 || _endOfStream || _state.Aborted)
+                    else if (head.Remaining == 0 || Rx.EndOfStream || _state.Aborted)
                         (finished, finishedStatus) = (TakeHead(), NtStatus.Success);
-                    else if (_reset)
+                    else if (Rx.Reset)
                         (finished, finishedStatus) = (TakeHead(), head.Transferred > 0 ? NtStatus.Success : NtStatus.ConnectionReset);
                     else
                         (start, target, irpTarget) = (ReaderKind.Irp, head.Buffer.Memory[head.Transferred..], head);
                 }
-                else if (!_indicationsStopped && !_retained.IsEmpty && (_events.Enabled & WskEvents.Receive) != 0)
+                else if (!Rx.IndicationsStopped && !Rx.Retained.IsEmpty && (_events.Enabled & WskEvents.Receive) != 0)
                 {
                     // Indications resumed with bytes still kept back: they are indicated first, so nothing overtakes them.
-                    keptBack = _retained;
-                    _retained = default;
-                    _reader = ReaderKind.Indication;
+                    keptBack = Rx.Retained;
+                    Rx.Retained = default;
+                    Rx.Reader = ReaderKind.Indication;
                 }
-                else if (CanRead && !_indicationsStopped && (_events.Enabled & WskEvents.Receive) != 0)
-                    (start, target) = (ReaderKind.Indication, _indicationBuffer ??= new byte[IndicationBufferSize]);
-                else if (CanRead && !_peekBlocked && _retained.IsEmpty && (_events.Enabled & WskEvents.Disconnect) != 0)
-                    (start, target) = (ReaderKind.Peek, _peekByte);
+                else if (CanRead && !Rx.IndicationsStopped && (_events.Enabled & WskEvents.Receive) != 0)
+                    (start, target) = (ReaderKind.Indication, Rx.IndicationBuffer ??= new byte[IndicationBufferSize]);
+                else if (CanRead && !Rx.PeekBlocked && Rx.Retained.IsEmpty && (_events.Enabled & WskEvents.Disconnect) != 0)
+                    (start, target) = (ReaderKind.Peek, Rx.PeekByte ??= new byte[1]);
                 else
                     return;
 
                 if (finished is null && keptBack.IsEmpty)
                 {
-                    _reader = start;
-                    _readerIo = irpTarget;
+                    Rx.Reader = start;
+                    Rx.ReaderIo = irpTarget;
                 }
             }
 
@@ -149,15 +139,15 @@ public sealed partial class WskSocket
                 continue;
             }
 
-            ITransportIoSink sink = irpTarget is null ? _readerSink : irpTarget;
+            ITransportIoSink sink = irpTarget is null ? ReaderSinkOf() : irpTarget;
             var result = _connection.Receive(target, start == ReaderKind.Peek ? TransportReceiveMode.Peek : TransportReceiveMode.Some, sink);
             if (result.Status.IsPending)
             {
                 lock (_gate)
                 {
-                    if (_readerGeneration == generation && _reader == start)
+                    if (Rx.ReaderGeneration == generation && Rx.Reader == start)
                     {
-                        _readerCancel = result.Pending;
+                        Rx.ReaderCancel = result.Pending;
                         if (irpTarget is not null) irpTarget.Pending = result.Pending;
                     }
                 }
@@ -168,7 +158,7 @@ public sealed partial class WskSocket
         }
     }
 
-    private bool CanRead => !_endOfStream && !_reset && !_state.Aborted;
+    private bool CanRead => !Rx.EndOfStream && !Rx.Reset && !_state.Aborted;
 
     /// <summary>The transport answered the reader: account for it, complete or indicate, and report the stream's end.</summary>
     private void ReaderAnswered(ReaderKind kind, SocketIo? io, NtStatus status, int bytes)
@@ -178,22 +168,22 @@ public sealed partial class WskSocket
         NtStatus finishedStatus = default;
         lock (_gate)
         {
-            _reader = ReaderKind.Idle;
-            _readerIo = null;
-            _readerCancel = null;
-            _readerGeneration++;
+            Rx.Reader = ReaderKind.Idle;
+            Rx.ReaderIo = null;
+            Rx.ReaderCancel = null;
+            Rx.ReaderGeneration++;
             bool cancelled = status == NtStatus.Cancelled;
             if (status == NtStatus.Success && bytes == 0) // no read is ever started into an empty buffer: 0 is the FIN
             {
-                _endOfStream = true;
+                Rx.EndOfStream = true;
                 _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.PeerShutdown), _state));
-                indicateEnd = !_disconnectIndicated;
+                indicateEnd = !Rx.DisconnectIndicated;
             }
             else if (status == NtStatus.ConnectionReset)
             {
-                _reset = true;
+                Rx.Reset = true;
                 _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.PeerReset), _state));
-                indicateReset = !_disconnectIndicated;
+                indicateReset = !Rx.DisconnectIndicated;
             }
 
             switch (kind)
@@ -203,29 +193,29 @@ public sealed partial class WskSocket
                     bool satisfied = status != NtStatus.Success || bytes == 0 || !io!.WaitAll || io.Remaining == 0;
                     if (satisfied && !io!.IsDone)
                     {
-                        _receives.Remove(io);
+                        Rx.Receives!.Remove(io);
                         finished = io;
                         finishedStatus = io.Transferred > 0 ? NtStatus.Success : status;
                         // A completed receive lets stopped indications resume (wsk-contract §4).
-                        _indicationsStopped = false;
-                        _peekBlocked = false;
+                        Rx.IndicationsStopped = false;
+                        Rx.PeekBlocked = false;
                     }
                     break;
                 case ReaderKind.Indication:
                     indicateData = status == NtStatus.Success && bytes > 0 && !_state.Closed;
                     // The reader stays busy until the client has answered: a receive posted from inside the callback
                     // must not read past the bytes being indicated, or it would overtake the bytes kept back.
-                    if (indicateData) _reader = ReaderKind.Indication;
+                    if (indicateData) Rx.Reader = ReaderKind.Indication;
                     break;
                 case ReaderKind.Peek:
-                    if (status == NtStatus.Success && bytes > 0) _peekBlocked = true; // data waits for the client's receive
+                    if (status == NtStatus.Success && bytes > 0) Rx.PeekBlocked = true; // data waits for the client's receive
                     break;
             }
             if (cancelled || _state.Closed || _state.Aborted) indicateEnd = indicateReset = false;
         }
 
         finished?.TryCompleteWithBytes(finishedStatus);
-        if (indicateData) Indicate(_indicationBuffer.AsMemory(0, bytes));
+        if (indicateData) Indicate(Rx.IndicationBuffer.AsMemory(0, bytes));
         if (indicateEnd || indicateReset) IndicateDisconnect(indicateReset);
     }
 
@@ -238,7 +228,7 @@ public sealed partial class WskSocket
         }
         finally
         {
-            lock (_gate) _reader = ReaderKind.Idle;
+            lock (_gate) Rx.Reader = ReaderKind.Idle;
         }
     }
 
@@ -251,9 +241,9 @@ public sealed partial class WskSocket
             // Disabled while the data was on its way: keep it for the next WskReceive.
             lock (_gate)
             {
-                _retained = data;
-                _indicationBuffer = null;
-                _indicationsStopped = true;
+                Rx.Retained = data;
+                Rx.IndicationBuffer = null;
+                Rx.IndicationsStopped = true;
             }
             return;
         }
@@ -264,13 +254,13 @@ public sealed partial class WskSocket
             switch (outcome.Action)
             {
                 case IndicationAction.KeptByClient:
-                    _kept.Add(indication);
-                    _indicationBuffer = null; // the client owns these bytes until WskRelease
+                    (Rx.Kept ??= new(ReferenceEqualityComparer.Instance)).Add(indication);
+                    Rx.IndicationBuffer = null; // the client owns these bytes until WskRelease
                     break;
                 case IndicationAction.PartlyConsumed or IndicationAction.NotAccepted:
-                    _retained = indication.Buffer[(int)outcome.Consumed..];
-                    _indicationBuffer = null;
-                    _indicationsStopped = true;
+                    Rx.Retained = indication.Buffer[(int)outcome.Consumed..];
+                    Rx.IndicationBuffer = null;
+                    Rx.IndicationsStopped = true;
                     break;
             }
         }
@@ -281,8 +271,8 @@ public sealed partial class WskSocket
     {
         lock (_gate)
         {
-            if (_disconnectIndicated) return;
-            _disconnectIndicated = true;
+            if (Rx.DisconnectIndicated) return;
+            Rx.DisconnectIndicated = true;
         }
         if (!TryInvoke(WskEvents.Disconnect, null, abortive ? WskFlags.Abortive : 0, out _, out _) && abortive)
         {
@@ -293,25 +283,40 @@ public sealed partial class WskSocket
 
     private SocketIo TakeHead()
     {
-        var head = _receives.First!.Value;
-        _receives.RemoveFirst();
-        _indicationsStopped = false;
+        var head = Rx.Receives!.First!.Value;
+        Rx.Receives.RemoveFirst();
+        Rx.IndicationsStopped = false;
         return head;
     }
 
     /// <summary>Called with the lock held: every operation still pending, removed from the socket; the reader stopped.</summary>
     private List<SocketIo> TakeAllPending()
     {
-        var all = new List<SocketIo>(_receives);
-        _receives.Clear();
-        all.AddRange(_sends);
-        _sends.Clear();
+        var all = new List<SocketIo>();
+        if (_receiveState?.Receives is { } receives)
+        {
+            all.AddRange(receives);
+            receives.Clear();
+        }
+        if (_sends is not null)
+        {
+            all.AddRange(_sends);
+            _sends.Clear();
+        }
         if (_disconnecting is not null) all.Add(_disconnecting);
         _disconnecting = null;
-        all.AddRange(_disables);
-        _disables.Clear();
-        _readerCancel?.Cancel();
+        if (_disables is not null)
+        {
+            all.AddRange(_disables);
+            _disables.Clear();
+        }
+        _receiveState?.ReaderCancel?.Cancel();
         return all;
+    }
+
+    private ReaderSink ReaderSinkOf()
+    {
+        lock (_gate) return Rx.ReaderSink ??= new ReaderSink(this);
     }
 
     /// <summary>The reader's sink for indication and peek reads (IRP reads answer through their own operation).</summary>
@@ -323,8 +328,28 @@ public sealed partial class WskSocket
     private void ReaderAnsweredLater(NtStatus status, int bytes)
     {
         ReaderKind kind;
-        lock (_gate) kind = _reader;
+        lock (_gate) kind = Rx.Reader;
         ReaderAnswered(kind, null, status, bytes);
         PumpReceives();
+    }
+
+    /// <summary>The reader's state; every field is read and written under the socket's lock.</summary>
+    private sealed class ReceiveState
+    {
+        public LinkedList<SocketIo>? Receives;
+        public HashSet<DataIndication>? Kept;
+        public ReaderSink? ReaderSink;
+        public ReaderKind Reader;
+        public SocketIo? ReaderIo;
+        public ITransportCancel? ReaderCancel;
+        public int ReaderGeneration;
+        public byte[]? IndicationBuffer;
+        public byte[]? PeekByte;
+        public ReadOnlyMemory<byte> Retained;
+        public bool IndicationsStopped;
+        public bool PeekBlocked;
+        public bool EndOfStream;
+        public bool Reset;
+        public bool DisconnectIndicated;
     }
 }

@@ -5,7 +5,8 @@ namespace Wsk.Shell;
 
 public sealed partial class WskSocket
 {
-    private readonly HashSet<SocketIo> _sends = new();
+    // Allocated on first use, as every per-operation collection here: most sockets never need them, and connect is hot.
+    private HashSet<SocketIo>? _sends;
     private SocketIo? _disconnecting; // a graceful disconnect waiting for the sends before it
 
     /// <summary>
@@ -19,7 +20,7 @@ public sealed partial class WskSocket
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Send, flags, true, buffer.IsWellFormed), out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);
         var io = new SocketIo(this, submitted, SocketIoKind.Send, buffer, flags);
-        lock (_gate) _sends.Add(io);
+        lock (_gate) (_sends ??= new()).Add(io);
         return StartSend(io);
     }
 
@@ -53,7 +54,7 @@ public sealed partial class WskSocket
             // The final data travels as one more send on an IRP of the provider's own; the disconnect waits for it.
             var send = new SocketIo(this, new Irp(), SocketIoKind.Send, final, 0);
             send.Irp.Submit();
-            lock (_gate) _sends.Add(send);
+            lock (_gate) (_sends ??= new()).Add(send);
             StartSend(send);
         }
         ShutdownWhenSent();
@@ -77,7 +78,7 @@ public sealed partial class WskSocket
 
     private void FinishSend(SocketIo io, NtStatus status, int bytes)
     {
-        lock (_gate) _sends.Remove(io);
+        lock (_gate) _sends?.Remove(io);
         io.Transferred = bytes;
         io.TryCompleteWithBytes(status);
         ShutdownWhenSent();
@@ -89,7 +90,7 @@ public sealed partial class WskSocket
         SocketIo? disconnect;
         lock (_gate)
         {
-            if (_disconnecting is null || _sends.Count != 0) return;
+            if (_disconnecting is null || _sends is { Count: > 0 }) return;
             disconnect = _disconnecting;
             _disconnecting = null;
         }

@@ -35,7 +35,6 @@ public sealed partial class WskSocket
         SocketContext = connect.Request.SocketContext;
         _clientDispatch = _dispatch = connect.Request.Dispatch;
         _events = EventState.ForNewSocket(Available(_dispatch), staticEvents);
-        _readerSink = new ReaderSink(this);
     }
 
     /// <summary>The socket's address family (that of the LocalAddress it was created with).</summary>
