@@ -120,15 +120,22 @@ public sealed partial class WskSocket
     private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
     {
         if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
+        {
+            _registration.Verifier?.OnRefused(broken, $"Wsk{command.Kind}", irp, this, "");
             throw new WskContractViolationException(broken, $"{command.Kind} requires an idle IRP");
+        }
         lock (_gate)
         {
             decided = SocketDecider.Decide(command, _state);
             if (decided.Kind == SocketEventKind.Violation)
+            {
+                _registration.Verifier?.OnRefused(decided.Rule, $"Wsk{command.Kind}", irp, this, "");
                 throw new WskContractViolationException(decided.Rule, "the socket was closed; no call may follow WskCloseSocket");
+            }
             irp!.Submit();
             _state = SocketDecider.Evolve(_state, decided);
         }
+        _registration.Verifier?.OnSubmitted(irp, $"Wsk{command.Kind}");
         return irp;
     }
 
@@ -143,6 +150,7 @@ public sealed partial class WskSocket
         if (close is null) return;
         _connection.Close(_closeAbortive);
         _registration.SocketClosed();
+        _registration.Verifier?.OnSocketClosed(this);
         close.TryComplete(NtStatus.Success, null);
     }
 
@@ -159,8 +167,9 @@ public sealed partial class WskSocket
 
     private void EnsureOpen()
     {
-        if (IsClosed)
-            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
+        if (!IsClosed) return;
+        _registration.Verifier?.OnRefused(CallingRule.SocketClosed, "a socket call", null, this, "");
+        throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
     }
 
     /// <summary>Completes every operation with STATUS_CANCELLED and stops its transport I/O.</summary>

@@ -1,0 +1,181 @@
+using System;
+using System.Linq;
+using System.Reactive.Concurrency;
+using Wsk.Core;
+using Wsk.Shell;
+using Wsk.Shell.Simulation;
+using Xunit;
+
+namespace Wsk.Properties.Shell.Verification;
+
+/// <summary>The verifier catches each caller mistake it promises to, names the rule and the object, and stays quiet on a clean run.</summary>
+public sealed class VerifierFacts
+{
+    private static readonly SockAddrIn Server = new(0x0A00_0001, 80);
+    private static readonly SockAddrIn Hole = new(0x0A00_0009, 80);
+
+    private sealed class Rig
+    {
+        public readonly HistoricalScheduler Time = new();
+        public readonly SimulatedNetwork Network;
+        public readonly WskRegistration Registration;
+        public readonly WskProviderNpi Npi;
+        public readonly WskVerifier Verifier;
+
+        public Rig(bool throwOnBugCheck = false)
+        {
+            Network = new SimulatedNetwork(Time, seed: 7);
+            Network.Listen(Server);
+            Network.ScriptHost(Hole, FaultScript.BlackHoleWith(retryBudget: null));
+            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out Registration);
+            Verifier = new WskVerifier { ThrowOnBugCheck = throwOnBugCheck }.Attach(Registration);
+            Registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
+            Npi = npi!;
+        }
+
+        public NtStatus Connect(Irp irp, SockAddr remote, SecurityDescriptorHandle? sd = null) =>
+            Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, remote) with { SecurityDescriptor = sd }, irp);
+
+        public WskSocket Connected()
+        {
+            var irp = new Irp();
+            Assert.Equal(NtStatus.Success, Connect(irp, Server));
+            return irp.IoStatus.Socket!;
+        }
+
+        public void Finish()
+        {
+            Registration.WskReleaseProviderNpi(Npi);
+            Registration.WskDeregister();
+        }
+    }
+
+    [Fact]
+    public void A_clean_run_has_no_findings()
+    {
+        var rig = new Rig();
+        var socket = rig.Connected();
+        var pending = new Irp();
+        Assert.Equal(NtStatus.Pending, rig.Connect(pending, Hole));
+        pending.Cancel();
+        Assert.Equal(NtStatus.Cancelled, pending.IoStatus.Status);
+        socket.WskCloseSocket(new Irp());
+        rig.Finish();
+        Assert.Empty(rig.Verifier.Verify());
+    }
+
+    [Fact]
+    public void An_IRP_reused_while_pending_is_reported_by_name()
+    {
+        var rig = new Rig();
+        var irp = new Irp();
+        Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole));
+        Assert.Throws<WskContractViolationException>(() => rig.Connect(irp, Server));
+        var finding = Assert.Single(rig.Verifier.Findings);
+        Assert.Equal(VerifierRule.IrpReusedWhilePending, finding.Rule);
+        Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
+        irp.Cancel();
+    }
+
+    [Fact]
+    public void A_call_after_close_is_reported_and_with_ThrowOnBugCheck_throws_the_verifier_exception()
+    {
+        var rig = new Rig();
+        var socket = rig.Connected();
+        socket.WskCloseSocket(new Irp());
+        Assert.Throws<WskContractViolationException>(() => socket.WskSend(WskBuf.Of(new byte[1]), 0, new Irp()));
+        Assert.Equal(VerifierRule.CallAfterClose, Assert.Single(rig.Verifier.Findings).Rule);
+
+        var strict = new Rig(throwOnBugCheck: true);
+        var other = strict.Connected();
+        other.WskCloseSocket(new Irp());
+        var e = Assert.Throws<WskVerifierException>(() => other.WskCloseSocket(new Irp()));
+        Assert.Equal(VerifierRule.CallAfterClose, e.Finding.Rule);
+        Assert.Equal(strict.Verifier.NameOf(other), e.Finding.Object);
+    }
+
+    [Fact]
+    public void A_second_completion_is_a_finding_and_never_delivered()
+    {
+        var rig = new Rig();
+        var irp = new Irp();
+        rig.Connect(irp, Server);
+        irp.IoStatus.Socket!.WskCloseSocket(new Irp());
+        Assert.False(irp.IoCompleteRequest(NtStatus.Success)); // the planted double completion
+        var finding = Assert.Single(rig.Verifier.Findings);
+        Assert.Equal(VerifierRule.IrpCompletedTwice, finding.Rule);
+        Assert.Equal(1, irp.CompletionCount);
+    }
+
+    [Fact]
+    public void A_security_descriptor_released_before_its_connect_completed_is_reported()
+    {
+        var rig = new Rig();
+        var sd = rig.Npi.Client.CacheSecurityDescriptor(new SecurityDescriptor(new ProcessId(1), Array.Empty<ProcessId>()));
+        var irp = new Irp();
+        Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole, sd));
+        rig.Npi.Client.ReleaseSecurityDescriptor(sd);
+        var finding = Assert.Single(rig.Verifier.Findings);
+        Assert.Equal(VerifierRule.SecurityDescriptorReleasedWhileInUse, finding.Rule);
+        Assert.Contains(rig.Verifier.NameOf(irp), finding.Detail);
+        irp.Cancel();
+    }
+
+    [Fact]
+    public void What_is_left_open_at_the_end_is_listed_object_by_object()
+    {
+        var rig = new Rig();
+        var leaked = rig.Connected();
+        var lost = new Irp();
+        rig.Connect(lost, Hole);
+        var findings = rig.Verifier.Verify();
+        Assert.Equal(
+            new[] { VerifierRule.SocketLeaked, VerifierRule.CaptureNotReleased, VerifierRule.RegistrationNotDeregistered, VerifierRule.IrpNeverCompleted },
+            findings.Select(f => f.Rule).ToArray());
+        Assert.Equal(rig.Verifier.NameOf(leaked), findings[0].Object);
+        Assert.Equal(rig.Verifier.NameOf(lost), findings[3].Object);
+        lost.Cancel();
+        leaked.WskCloseSocket(new Irp());
+        rig.Finish();
+        Assert.Empty(rig.Verifier.Verify());
+    }
+
+    [Fact]
+    public void A_completion_routine_that_waits_for_another_pending_IRP_is_reported()
+    {
+        var rig = new Rig();
+        var blackHoled = new Irp();
+        rig.Connect(blackHoled, Hole);
+        var irp = new Irp();
+        irp.SetCompletionRoutine((_, _) =>
+        {
+            _ = blackHoled.WaitAsync(); // in the kernel: KeWaitForSingleObject on another WSK completion inside a completion routine
+            return NtStatus.MoreProcessingRequired;
+        });
+        rig.Connect(irp, Server);
+        var finding = Assert.Single(rig.Verifier.Findings);
+        Assert.Equal(VerifierRule.CompletionRoutineWaits, finding.Rule);
+        Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
+        blackHoled.Cancel();
+    }
+
+    [Fact]
+    public void A_global_verifier_watches_registrations_made_while_it_is_attached()
+    {
+        var verifier = new WskVerifier();
+        var network = new SimulatedNetwork(new HistoricalScheduler());
+        network.Listen(Server);
+        WskProviderNpi? npi;
+        using (verifier.AttachGlobally())
+        {
+            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), network, out var registration);
+            registration.WskCaptureProviderNpi(WskWait.NoWait, out npi);
+            registration.WskReleaseProviderNpi(npi!);
+            Assert.Throws<WskContractViolationException>(() => registration.WskReleaseProviderNpi(npi!));
+        }
+        // Other tests may register while this one is attached: judge only this test's client.
+        var ours = verifier.Findings.Where(f => f.Object == npi!.Client.ToString()).ToArray();
+        Assert.Equal(VerifierRule.ClientUsedAfterRelease, Assert.Single(ours).Rule);
+        Assert.Contains(verifier.Verify(), f => f.Rule == VerifierRule.RegistrationNotDeregistered);
+    }
+}
