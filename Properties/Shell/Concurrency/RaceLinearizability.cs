@@ -1,10 +1,10 @@
 using System;
-using System.Reactive.Concurrency;
 using System.Threading;
 using CsCheck;
 using Wsk.Core;
 using Wsk.Shell;
 using Wsk.Shell.Simulation;
+using Wsk.Properties.Shell.Simulation;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,33 +17,22 @@ namespace Wsk.Properties.Shell.Concurrency;
 /// </summary>
 public sealed class RaceLinearizability(ITestOutputHelper output)
 {
-    private static readonly SockAddrIn Server = new(0x0A00_0001, 80);
-
     /// <summary>A connected socket with a receive pending on it, and a connect pending on the network.</summary>
     public sealed class Racers
     {
-        private readonly HistoricalScheduler _time = new();
+        private readonly SimulatedRig _rig = new();
         private int _closed;
 
         public Racers()
         {
-            Network = new SimulatedNetwork(_time);
-            var listener = Network.Listen(Server);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out var registration);
-            Registration = registration;
-            registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
-            var first = new Irp();
-            npi!.Dispatch.WskSocketConnect(ConnectRequest.Tcp(npi.Client.Id, Server), first);
-            Socket = first.IoStatus.Socket!;
-            listener.TryAccept(out var peer);
-            Peer = peer;
+            (Socket, Peer) = _rig.Pair();
             Socket.WskReceive(WskBuf.Of(new byte[16]), 0, ReceiveIrp);
-            Network.ScriptNextConnect(FaultScript.PendingFor(TimeSpan.FromMilliseconds(10)));
-            npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(npi.Client.Id, Server), ConnectIrp);
+            _rig.Network.ScriptNextConnect(FaultScript.PendingFor(TimeSpan.FromMilliseconds(10)));
+            _rig.Connect(ConnectIrp, SimulatedRig.Server);
         }
 
-        public SimulatedNetwork Network { get; }
-        public WskRegistration Registration { get; }
+        public SimulatedNetwork Network => _rig.Network;
+        public WskRegistration Registration => _rig.Registration;
         public WskSocket Socket { get; }
         public SimulatedPeer Peer { get; }
         public Irp ReceiveIrp { get; } = new();
@@ -73,7 +62,7 @@ public sealed class RaceLinearizability(ITestOutputHelper output)
 
         public void AnswerConnect()
         {
-            lock (_time) _time.AdvanceBy(TimeSpan.FromMilliseconds(10)); // the virtual clock has one driver at a time
+            lock (_rig) _rig.Time.AdvanceBy(TimeSpan.FromMilliseconds(10)); // the virtual clock has one driver at a time
         }
 
         public override string ToString() =>

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reactive.Concurrency;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -16,43 +15,9 @@ namespace Wsk.Properties.Shell.Simulation;
 /// <summary>The simulated network's own promises: determinism, the faults it scripts, and the data path through it.</summary>
 public sealed class SimulatedNetworkProperties
 {
-    private static readonly SockAddrIn Server = new(0x0A00_0001, 80);
-
-    private sealed class Rig
-    {
-        public readonly HistoricalScheduler Time = new();
-        public readonly SimulatedNetwork Network;
-        public readonly SimulatedListener Listener;
-        public readonly WskProviderNpi Npi;
-
-        public Rig(int seed = 0)
-        {
-            Network = new SimulatedNetwork(Time, seed) { JitterMilliseconds = 50 };
-            Listener = Network.Listen(Server);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out var registration);
-            registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
-            Npi = npi!;
-        }
-
-        public Irp Connect(SockAddr? remote = null)
-        {
-            var irp = new Irp();
-            Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, remote ?? Server), irp);
-            return irp;
-        }
-
-        public (WskSocket, SimulatedPeer) Pair(FaultScript? script = null)
-        {
-            if (script is not null) Network.ScriptNextConnect(script);
-            var socket = Connect().IoStatus.Socket!;
-            Listener.TryAccept(out var peer);
-            return (socket, peer);
-        }
-    }
-
     private static IReadOnlyList<string> Run(int seed)
     {
-        var rig = new Rig(seed);
+        var rig = new SimulatedRig(seed, jitterMilliseconds: 50);
         rig.Network.ScriptNextConnect(FaultScript.PendingFor(TimeSpan.FromMilliseconds(30)));
         rig.Network.ScriptNextConnect(FaultScript.BlackHoleWith(3));
         rig.Network.ScriptNextConnect(FaultScript.PendingFor(TimeSpan.FromMilliseconds(30), ConnectFault.Refuse));
@@ -69,7 +34,7 @@ public sealed class SimulatedNetworkProperties
     [Fact]
     public void A_black_hole_times_out_after_its_retry_budget_in_virtual_time_and_waits_forever_without_one()
     {
-        var rig = new Rig();
+        var rig = new SimulatedRig();
         rig.Network.ScriptNextConnect(FaultScript.BlackHoleWith(3)); // 1 + 2 + 4 s of SYN retransmissions
         rig.Network.ScriptNextConnect(FaultScript.BlackHoleWith(null));
         var timed = rig.Connect();
@@ -91,7 +56,7 @@ public sealed class SimulatedNetworkProperties
     [InlineData(ConnectFault.AddressInUse, 0xC000020Au)]
     public void Each_fault_completes_with_its_status_inline_and_pending(ConnectFault fault, uint status)
     {
-        var rig = new Rig();
+        var rig = new SimulatedRig();
         rig.Network.ScriptNextConnect(new FaultScript(fault));
         var inline = rig.Connect();
         Assert.Equal(NtStatus.FromUInt32(status), inline.IoStatus.Status);
@@ -105,7 +70,7 @@ public sealed class SimulatedNetworkProperties
     [Fact]
     public void A_reset_mid_stream_fails_the_pending_receive_and_later_sends()
     {
-        var rig = new Rig();
+        var rig = new SimulatedRig();
         var (socket, peer) = rig.Pair(new FaultScript(ResetAfterBytes: 10));
         var receive = new Irp();
         Assert.Equal(NtStatus.Pending, socket.WskReceive(WskBuf.Of(new byte[8]), 0, receive));
@@ -119,7 +84,7 @@ public sealed class SimulatedNetworkProperties
     [Fact]
     public void A_slow_reader_holds_the_sender_at_its_window()
     {
-        var rig = new Rig();
+        var rig = new SimulatedRig();
         var (socket, peer) = rig.Pair(new FaultScript(ReceiveWindow: 100));
         var first = new Irp();
         var second = new Irp();
@@ -146,7 +111,7 @@ public sealed class SimulatedNetworkProperties
             plan =>
             {
                 var (window, sends, writes, receiveSize) = plan;
-                var rig = new Rig();
+                var rig = new SimulatedRig();
                 var (socket, peer) = rig.Pair(new FaultScript(ReceiveWindow: window));
                 var random = new Random(window);
                 var outgoing = new byte[sends.Sum()];

@@ -4,6 +4,7 @@ using System.Reactive.Concurrency;
 using Wsk.Core;
 using Wsk.Shell;
 using Wsk.Shell.Simulation;
+using Wsk.Properties.Shell.Simulation;
 using Xunit;
 
 namespace Wsk.Properties.Shell.Verification;
@@ -11,43 +12,32 @@ namespace Wsk.Properties.Shell.Verification;
 /// <summary>The verifier catches each caller mistake it promises to, names the rule and the object, and stays quiet on a clean run.</summary>
 public sealed class VerifierFacts
 {
-    private static readonly SockAddrIn Server = new(0x0A00_0001, 80);
     private static readonly SockAddrIn Hole = new(0x0A00_0009, 80);
 
     private sealed class Rig
     {
-        public readonly HistoricalScheduler Time = new();
-        public readonly SimulatedNetwork Network;
-        public readonly WskRegistration Registration;
-        public readonly WskProviderNpi Npi;
-        public readonly WskVerifier Verifier;
+        private readonly SimulatedRig _rig;
 
         public Rig(bool throwOnBugCheck = false)
         {
-            Network = new SimulatedNetwork(Time, seed: 7);
-            Network.Listen(Server);
-            Network.ScriptHost(Hole, FaultScript.BlackHoleWith(retryBudget: null));
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out Registration);
-            Verifier = new WskVerifier { ThrowOnBugCheck = throwOnBugCheck }.Attach(Registration);
-            Registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
-            Npi = npi!;
+            Verifier = new WskVerifier { ThrowOnBugCheck = throwOnBugCheck };
+            _rig = new SimulatedRig(seed: 7, verifier: Verifier);
+            _rig.Network.ScriptHost(Hole, FaultScript.BlackHoleWith(retryBudget: null));
         }
 
-        public NtStatus Connect(Irp irp, SockAddr remote, SecurityDescriptorHandle? sd = null) =>
-            Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, remote) with { SecurityDescriptor = sd }, irp);
+        public WskVerifier Verifier { get; }
+        public WskProviderNpi Npi => _rig.Npi;
+
+        public NtStatus Connect(Irp irp, SockAddr remote, SecurityDescriptorHandle? sd = null) => _rig.Connect(irp, remote, sd);
 
         public WskSocket Connected()
         {
             var irp = new Irp();
-            Assert.Equal(NtStatus.Success, Connect(irp, Server));
+            Assert.Equal(NtStatus.Success, Connect(irp, SimulatedRig.Server));
             return irp.IoStatus.Socket!;
         }
 
-        public void Finish()
-        {
-            Registration.WskReleaseProviderNpi(Npi);
-            Registration.WskDeregister();
-        }
+        public void Finish() => _rig.Finish();
     }
 
     [Fact]
@@ -70,7 +60,7 @@ public sealed class VerifierFacts
         var rig = new Rig();
         var irp = new Irp();
         Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole));
-        Assert.Throws<WskContractViolationException>(() => rig.Connect(irp, Server));
+        Assert.Throws<WskContractViolationException>(() => rig.Connect(irp, SimulatedRig.Server));
         var finding = Assert.Single(rig.Verifier.Findings);
         Assert.Equal(VerifierRule.IrpReusedWhilePending, finding.Rule);
         Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
@@ -99,7 +89,7 @@ public sealed class VerifierFacts
     {
         var rig = new Rig();
         var irp = new Irp();
-        rig.Connect(irp, Server);
+        rig.Connect(irp, SimulatedRig.Server);
         irp.IoStatus.Socket!.WskCloseSocket(new Irp());
         Assert.False(irp.IoCompleteRequest(NtStatus.Success)); // the planted double completion
         var finding = Assert.Single(rig.Verifier.Findings);
@@ -152,7 +142,7 @@ public sealed class VerifierFacts
             _ = blackHoled.WaitAsync(); // in the kernel: KeWaitForSingleObject on another WSK completion inside a completion routine
             return NtStatus.MoreProcessingRequired;
         });
-        rig.Connect(irp, Server);
+        rig.Connect(irp, SimulatedRig.Server);
         var finding = Assert.Single(rig.Verifier.Findings);
         Assert.Equal(VerifierRule.CompletionRoutineWaits, finding.Rule);
         Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
@@ -164,7 +154,7 @@ public sealed class VerifierFacts
     {
         var verifier = new WskVerifier();
         var network = new SimulatedNetwork(new HistoricalScheduler());
-        network.Listen(Server);
+        network.Listen(SimulatedRig.Server);
         WskProviderNpi? npi;
         using (verifier.AttachGlobally())
         {
