@@ -21,18 +21,30 @@ public sealed class CheckerFacts(ITestOutputHelper output)
         return e.Message;
     }
 
-    [Fact]
-    public void A_planted_double_completion_is_caught_and_shrunk()
+    /// <summary>Caught (falsified, with the replay pair printed) and shrunk to a few steps, fewer than the original run had.</summary>
+    private static void CaughtAndShrunk(string message, string rule, int atMostSteps)
     {
-        var message = FailureOf(PlantedBugs.DoubleAnswer);
         Assert.Contains("Falsifiable", message);
-        Assert.Matches(@"\(\d+,\s*\d+\)", message);
+        Assert.Matches(@"\(\d+,\d+\)", message); // the (seed,gamma) pair to replay
+        Assert.Contains(rule, message);
+        int shrinks = int.Parse(Regex.Match(message, @"\((\d+) shrinks?\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int original = Steps(message, "Original:"), shrunk = Steps(message, "Shrunk:");
+        Assert.True(shrinks > 0 && shrunk <= atMostSteps && shrunk <= original, $"{shrinks} shrinks, {original} → {shrunk} steps");
+    }
+
+    private static int Steps(string message, string section)
+    {
+        var lines = message.Split('\n');
+        int from = Array.FindIndex(lines, l => l.Trim() == section);
+        return lines.Skip(from + 1).TakeWhile(l => !l.Trim().StartsWith("Shrunk:", StringComparison.Ordinal) && !l.Contains("with exception", StringComparison.Ordinal))
+            .Count(l => l.Contains(" -> ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_planted_leaked_socket_is_caught_and_shrunk()
-    {
-        var message = FailureOf(PlantedBugs.LeakOnClose);
-        Assert.Contains("Falsifiable", message);
-    }
+    public void A_planted_double_completion_is_caught_and_shrunk() =>
+        CaughtAndShrunk(FailureOf(PlantedBugs.DoubleAnswer), "IrpCompletedTwice", atMostSteps: 5);
+
+    [Fact]
+    public void A_planted_leaked_socket_is_caught_and_shrunk() =>
+        CaughtAndShrunk(FailureOf(PlantedBugs.LeakOnClose), "transport connections", atMostSteps: 5);
 }
