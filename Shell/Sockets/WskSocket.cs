@@ -97,6 +97,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskCloseSocket(Irp irp)
     {
+        _registration.Verifier?.OnClosing(this);
         var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
         List<SocketIo> pending;
         bool waitForCallbacks;
@@ -163,6 +164,31 @@ public sealed partial class WskSocket
         var status = local ? _connection.GetLocalAddress(out var address) : _connection.GetRemoteAddress(out address);
         irp.IoCompleteRequest(status, status.IsSuccess ? address : null);
         return status;
+    }
+
+    /// <summary>
+    /// Marks a socket call in progress for the verifier, so that a close from another thread meanwhile is caught
+    /// (wsk-contract §0.10). A struct holding null when no verifier is attached: nothing is allocated then.
+    /// </summary>
+    private readonly struct VerifiedCall : IDisposable
+    {
+        private readonly WskVerifier? _verifier;
+        private readonly WskSocket? _socket;
+
+        private VerifiedCall(WskVerifier verifier, WskSocket socket)
+        {
+            _verifier = verifier;
+            _socket = socket;
+        }
+
+        public static VerifiedCall Enter(WskSocket socket, string call)
+        {
+            if (socket._registration.Verifier is not { } verifier) return default;
+            verifier.OnCallEntered(socket, call);
+            return new VerifiedCall(verifier, socket);
+        }
+
+        public void Dispose() => _verifier?.OnCallExited(_socket!);
     }
 
     private void EnsureOpen()

@@ -15,6 +15,8 @@ public enum VerifierRule
     IrpCompletedTwice,
     /// <summary>A call (or a second close) on a socket after WskCloseSocket (wsk-contract §0.10).</summary>
     CallAfterClose,
+    /// <summary>WskCloseSocket while another thread is still inside a call on the same socket.</summary>
+    CloseOverlapsCall,
     /// <summary>WSK_RELEASE_SD on a descriptor a WskSocketConnect still pending was given.</summary>
     SecurityDescriptorReleasedWhileInUse,
     /// <summary>WskReleaseProviderNPI twice for one capture, or a call through a released client.</summary>
@@ -74,6 +76,7 @@ public sealed class WskVerifier
     private readonly HashSet<WskClient> _clients = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<WskRegistration> _registrations = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = new();
+    private readonly Dictionary<WskSocket, List<(int Thread, string Call)>> _inCall = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The verifier every registration without its own reports to, or null.</summary>
     public static WskVerifier? Global => Volatile.Read(ref s_global);
@@ -189,6 +192,45 @@ public sealed class WskVerifier
     internal void OnSocketClosed(WskSocket socket)
     {
         lock (_gate) _sockets.Remove(socket);
+    }
+
+    internal void OnCallEntered(WskSocket socket, string call)
+    {
+        lock (_gate)
+        {
+            if (!_inCall.TryGetValue(socket, out var calls)) _inCall[socket] = calls = new();
+            calls.Add((Environment.CurrentManagedThreadId, call));
+        }
+    }
+
+    internal void OnCallExited(WskSocket socket)
+    {
+        lock (_gate)
+        {
+            if (!_inCall.TryGetValue(socket, out var calls)) return;
+            int thread = Environment.CurrentManagedThreadId;
+            int at = calls.FindLastIndex(c => c.Thread == thread);
+            if (at >= 0) calls.RemoveAt(at);
+            if (calls.Count == 0) _inCall.Remove(socket);
+        }
+    }
+
+    /// <summary>
+    /// A close while another thread is inside a call on the same socket. Calls on the closing thread itself are not
+    /// counted: a callback that runs inside a call may close its socket.
+    /// </summary>
+    internal void OnClosing(WskSocket socket)
+    {
+        string? other = null;
+        lock (_gate)
+        {
+            int thread = Environment.CurrentManagedThreadId;
+            if (_inCall.TryGetValue(socket, out var calls))
+                foreach (var c in calls)
+                    if (c.Thread != thread) { other = c.Call; break; }
+        }
+        if (other is not null)
+            Report(VerifierRule.CloseOverlapsCall, NameOf(socket, "socket"), $"WskCloseSocket while {other} is still running on another thread", bugCheck: false);
     }
 
     internal void OnSdReleased(SecurityDescriptorHandle handle)

@@ -150,6 +150,36 @@ public sealed class VerifierFacts
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_close_while_another_thread_is_inside_a_call_on_the_socket_is_reported()
+    {
+        var verifier = new WskVerifier();
+        var rig = new SimulatedRig(verifier: verifier);
+        using var inCallback = new System.Threading.ManualResetEventSlim();
+        using var release = new System.Threading.ManualResetEventSlim();
+        // The send-backlog callback runs inside the enabling WskControlSocket call: holding it keeps that call running.
+        var dispatch = new ConnectionDispatch(SendBacklogEvent: (_, _) =>
+        {
+            inCallback.Set();
+            release.Wait(TimeSpan.FromSeconds(10));
+            return NtStatus.Success;
+        });
+        var irp = new Irp();
+        rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { Dispatch = dispatch }, irp);
+        var socket = irp.IoStatus.Socket!;
+        var enabling = System.Threading.Tasks.Task.Run(() => socket.EnableEventCallbacks(WskEvents.SendBacklog));
+        Assert.True(inCallback.Wait(TimeSpan.FromSeconds(10)));
+        var close = new Irp();
+        Assert.Equal(NtStatus.Pending, socket.WskCloseSocket(close)); // waits for the callback in flight
+        release.Set();
+        await enabling.WaitAsync(TimeSpan.FromSeconds(10));
+        var finding = Assert.Single(verifier.Findings);
+        Assert.Equal(VerifierRule.CloseOverlapsCall, finding.Rule);
+        Assert.Equal(verifier.NameOf(socket), finding.Object);
+        Assert.Contains("WskControlSocket", finding.Detail);
+        await close.WaitAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void A_global_verifier_watches_registrations_made_while_it_is_attached()
     {
         var verifier = new WskVerifier();
