@@ -40,6 +40,14 @@ public sealed class VerifierFacts
         public void Finish() => _rig.Finish();
     }
 
+    /// <summary>The one finding there is, which must be of <paramref name="rule"/>.</summary>
+    private static VerifierFinding Single(WskVerifier verifier, VerifierRule rule)
+    {
+        var finding = Assert.Single(verifier.Findings);
+        Assert.Equal(rule, finding.Rule);
+        return finding;
+    }
+
     [Fact]
     public void A_clean_run_has_no_findings()
     {
@@ -61,8 +69,7 @@ public sealed class VerifierFacts
         var irp = new Irp();
         Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole));
         Assert.Throws<WskContractViolationException>(() => rig.Connect(irp, SimulatedRig.Server));
-        var finding = Assert.Single(rig.Verifier.Findings);
-        Assert.Equal(VerifierRule.IrpReusedWhilePending, finding.Rule);
+        var finding = Single(rig.Verifier, VerifierRule.IrpReusedWhilePending);
         Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
         irp.Cancel();
     }
@@ -92,8 +99,7 @@ public sealed class VerifierFacts
         rig.Connect(irp, SimulatedRig.Server);
         irp.IoStatus.Socket!.WskCloseSocket(new Irp());
         Assert.False(irp.IoCompleteRequest(NtStatus.Success)); // the planted double completion
-        var finding = Assert.Single(rig.Verifier.Findings);
-        Assert.Equal(VerifierRule.IrpCompletedTwice, finding.Rule);
+        var finding = Single(rig.Verifier, VerifierRule.IrpCompletedTwice);
         Assert.Equal(1, irp.CompletionCount);
     }
 
@@ -105,8 +111,7 @@ public sealed class VerifierFacts
         var irp = new Irp();
         Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole, sd));
         rig.Npi.Client.ReleaseSecurityDescriptor(sd);
-        var finding = Assert.Single(rig.Verifier.Findings);
-        Assert.Equal(VerifierRule.SecurityDescriptorReleasedWhileInUse, finding.Rule);
+        var finding = Single(rig.Verifier, VerifierRule.SecurityDescriptorReleasedWhileInUse);
         Assert.Contains(rig.Verifier.NameOf(irp), finding.Detail);
         irp.Cancel();
     }
@@ -143,8 +148,7 @@ public sealed class VerifierFacts
             return NtStatus.MoreProcessingRequired;
         });
         rig.Connect(irp, SimulatedRig.Server);
-        var finding = Assert.Single(rig.Verifier.Findings);
-        Assert.Equal(VerifierRule.CompletionRoutineWaits, finding.Rule);
+        var finding = Single(rig.Verifier, VerifierRule.CompletionRoutineWaits);
         Assert.Equal(rig.Verifier.NameOf(irp), finding.Object);
         blackHoled.Cancel();
     }
@@ -172,8 +176,7 @@ public sealed class VerifierFacts
         Assert.Equal(NtStatus.Pending, socket.WskCloseSocket(close)); // waits for the callback in flight
         release.Set();
         await enabling.WaitAsync(TimeSpan.FromSeconds(10));
-        var finding = Assert.Single(verifier.Findings);
-        Assert.Equal(VerifierRule.CloseOverlapsCall, finding.Rule);
+        var finding = Single(verifier, VerifierRule.CloseOverlapsCall);
         Assert.Equal(verifier.NameOf(socket), finding.Object);
         Assert.Contains("WskControlSocket", finding.Detail);
         await close.WaitAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
