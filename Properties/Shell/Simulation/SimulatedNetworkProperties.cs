@@ -155,4 +155,89 @@ public sealed class SimulatedNetworkProperties
                     .Classify(irps.Any(i => i.SubmissionCount == 1 && i.IoStatus.Status == NtStatus.Success), "some sends completed")
                     .Collect(sends.Length == 0 ? "no send" : sends.Length < 5 ? "1-4 sends" : "5+ sends");
             });
+
+    [Property(MaxTest = 100)]
+    public Property Close_with_N_pending_IRPs_completes_N_plus_one_and_no_callback_follows() =>
+        Prop.ForAll(
+            (from receives in Gen.Choose(0, 6)
+             from sends in Gen.Choose(0, 3)
+             from disconnect in Gen.Elements(false, true)
+             from events in Gen.Elements(0u, WskEvents.Disconnect, WskEvents.Receive | WskEvents.Disconnect)
+             select (receives, sends, disconnect, events)).ToArbitrary(),
+            plan =>
+            {
+                var rig = new SimulatedRig();
+                int callbacks = 0;
+                var dispatch = new ConnectionDispatch(
+                    ReceiveEvent: (object? _, uint _, DataIndication? _, long indicated, out long accepted) =>
+                    {
+                        callbacks++;
+                        accepted = indicated;
+                        return NtStatus.Success;
+                    },
+                    DisconnectEvent: (_, _) => { callbacks++; return NtStatus.Success; });
+                rig.Network.ScriptNextConnect(new FaultScript(ReceiveWindow: 16)); // a peer that reads nothing holds the sends back
+                var connect = new Irp();
+                rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { Dispatch = dispatch }, connect);
+                var ours = connect.IoStatus.Socket!;
+                rig.Listener.TryAccept(out var peer);
+                ours.EnableEventCallbacks(plan.events == 0 ? WskEvents.Disconnect : plan.events);
+                var pending = new List<(string What, Irp Irp, NtStatus Returned)>();
+                for (int i = 0; i < plan.receives; i++) { var irp = new Irp(); pending.Add(("receive", irp, ours.WskReceive(WskBuf.Of(new byte[64]), 0, irp))); }
+                for (int i = 0; i < plan.sends; i++) { var irp = new Irp(); pending.Add(("send", irp, ours.WskSend(WskBuf.Of(new byte[100]), 0, irp))); }
+                if (plan.disconnect) { var irp = new Irp(); pending.Add(("graceful disconnect", irp, ours.WskDisconnect(null, 0, irp))); }
+
+                var close = new Irp();
+                var closeReturned = ours.WskCloseSocket(close);
+                int callbacksAtClose = callbacks;
+                bool wrote = peer.Write(new byte[] { 1, 2, 3 }); // after the close: must reach nobody
+                peer.Shutdown();
+
+                bool once = pending.All(p => p.Irp.CompletionCount == 1 && p.Irp.Violations.Count == 0)
+                            && close.CompletionCount == 1 && close.IoStatus.Status == NtStatus.Success;
+                bool cancelled = pending.Where(p => p.Returned.IsPending).All(p => p.Irp.IoStatus.Status == NtStatus.Cancelled);
+                return (once && cancelled && closeReturned == NtStatus.Success && callbacks == callbacksAtClose && !wrote && peer.SawReset
+                        && rig.Registration.OpenSockets == 0 && rig.Network.OpenConnections == 0)
+                    .Label($"{plan}: [{string.Join(", ", pending.Select(p => $"{p.What} {p.Returned.Name}→{p.Irp.IoStatus.Status.Name}×{p.Irp.CompletionCount}"))}], " +
+                           $"close {closeReturned.Name}×{close.CompletionCount}, callbacks after close {callbacks - callbacksAtClose}, reset {peer.SawReset}")
+                    .Collect($"{pending.Count(p => p.Returned.IsPending) + 1} IRPs completed by close");
+            });
+
+    [Property(MaxTest = 100)]
+    public Property Every_byte_reaches_the_receive_callback_once_in_order_and_the_disconnect_comes_last() =>
+        Prop.ForAll(Gen.ListOf(Gen.Choose(1, 300)).ToArbitrary(), writes =>
+        {
+            var rig = new SimulatedRig();
+            var got = new MemoryStream();
+            var events = new List<string>();
+            var dispatch = new ConnectionDispatch(
+                ReceiveEvent: (object? _, uint _, DataIndication? indication, long indicated, out long accepted) =>
+                {
+                    for (var d = indication; d is not null; d = d.Next) got.Write(d.Buffer.Span);
+                    events.Add(indication is null ? "reset" : "data");
+                    accepted = indicated;
+                    return NtStatus.Success;
+                },
+                DisconnectEvent: (_, flags) => { events.Add($"disconnect {flags}"); return NtStatus.Success; });
+            var connect = new Irp();
+            rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { Dispatch = dispatch }, connect);
+            var ours = connect.IoStatus.Socket!;
+            rig.Listener.TryAccept(out var peer);
+            ours.EnableEventCallbacks(WskEvents.Receive | WskEvents.Disconnect);
+            var sent = new MemoryStream();
+            var random = new Random(writes.Count);
+            foreach (var n in writes)
+            {
+                var chunk = new byte[n];
+                random.NextBytes(chunk);
+                peer.Write(chunk);
+                sent.Write(chunk);
+            }
+            peer.Shutdown();
+            ours.WskCloseSocket(new Irp());
+            return (got.ToArray().AsSpan().SequenceEqual(sent.ToArray()) && events.Count > 0 && events[^1] == "disconnect 0"
+                    && events.Count(e => e.StartsWith("disconnect", StringComparison.Ordinal)) == 1)
+                .Label($"got {got.Length}/{sent.Length} B, events [{string.Join(", ", events)}]")
+                .Collect(writes.Count == 0 ? "FIN only" : writes.Count < 5 ? "1-4 writes" : "5+ writes");
+        });
 }
