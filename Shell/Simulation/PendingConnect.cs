@@ -63,12 +63,15 @@ internal sealed class PendingConnect : ITransportCancel
         if (Interlocked.Exchange(ref _answered, 1) != 0) return;
         Interlocked.Exchange(ref _timer, null)?.Dispose();
         _network.Record($"connect #{_id} cancelled");
+        _network.Unbind(_connect.LocalAddress);
         _sink.OnConnectCompleted(NtStatus.Cancelled, null);
     }
 
     private (NtStatus, ITransportConnection?) Outcome()
     {
         var status = _script.Outcome(_listener is not null) ?? NtStatus.IoTimeout;
-        return status == NtStatus.Success ? (status, _network.Open(_id, _connect, _script, _listener)) : (status, null);
+        if (status == NtStatus.Success) return (status, _network.Open(_id, _connect, _script, _listener));
+        _network.Unbind(_connect.LocalAddress);
+        return (status, null);
     }
 }

@@ -131,6 +131,7 @@ public sealed class SimulatedNetwork : ITransport
             return Answer(id, TransportConnectResult.Done(NtStatus.AddressAlreadyExists));
 
         var pending = new PendingConnect(this, id, connect, script, listener, sink);
+        // From here on the local address is ours until the connect fails or its connection is closed.
         switch (script.Timing)
         {
             case CompletionTiming.Inline when script.Fault != ConnectFault.BlackHole:
@@ -186,11 +187,14 @@ public sealed class SimulatedNetwork : ITransport
     /// <summary>A connection was released: its count and its local port go back.</summary>
     internal void Closed(SimulatedConnection connection)
     {
-        lock (_gate)
-        {
-            _open--;
-            _boundLocal.Remove(EndpointKey.Of(connection.Local));
-        }
+        lock (_gate) _open--;
+        Unbind(connection.Local);
+    }
+
+    /// <summary>A connect that opened nothing (refused, timed out, cancelled) gives its explicitly bound local port back.</summary>
+    internal void Unbind(SockAddr local)
+    {
+        lock (_gate) _boundLocal.Remove(EndpointKey.Of(local));
     }
 
     /// <summary>Runs <paramref name="action"/> after <paramref name="due"/> of virtual time.</summary>

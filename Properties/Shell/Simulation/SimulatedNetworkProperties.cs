@@ -68,6 +68,29 @@ public sealed class SimulatedNetworkProperties
     }
 
     [Fact]
+    public void A_local_port_is_taken_while_its_connection_lives_and_given_back_when_a_connect_fails_or_it_closes()
+    {
+        var rig = new SimulatedRig();
+        var local = SockAddrIn.Loopback(4000);
+        Irp ConnectFrom()
+        {
+            var irp = new Irp();
+            rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { LocalAddress = local }, irp);
+            return irp;
+        }
+
+        rig.Network.ScriptNextConnect(new FaultScript(ConnectFault.Refuse));
+        Assert.Equal(NtStatus.ConnectionRefused, ConnectFrom().IoStatus.Status);
+        var first = ConnectFrom();
+        Assert.Equal(NtStatus.Success, first.IoStatus.Status);
+        Assert.Equal(NtStatus.AddressAlreadyExists, ConnectFrom().IoStatus.Status);
+        first.IoStatus.Socket!.WskCloseSocket(new Irp());
+        var again = ConnectFrom();
+        Assert.Equal(NtStatus.Success, again.IoStatus.Status);
+        again.IoStatus.Socket!.WskCloseSocket(new Irp());
+    }
+
+    [Fact]
     public void A_reset_mid_stream_fails_the_pending_receive_and_later_sends()
     {
         var rig = new SimulatedRig();
