@@ -8,6 +8,7 @@ using FsCheck.Xunit;
 using Wsk.Core;
 using Wsk.Shell;
 using Wsk.Shell.Simulation;
+using Wsk.Properties.Shell.DataPath;
 using Xunit;
 
 namespace Wsk.Properties.Shell.Simulation;
@@ -182,11 +183,7 @@ public sealed class SimulatedNetworkProperties
     [Property(MaxTest = 100)]
     public Property Close_with_N_pending_IRPs_completes_N_plus_one_and_no_callback_follows() =>
         Prop.ForAll(
-            (from receives in Gen.Choose(0, 6)
-             from sends in Gen.Choose(0, 3)
-             from disconnect in Gen.Elements(false, true)
-             from events in Gen.Elements(0u, WskEvents.Disconnect, WskEvents.Receive | WskEvents.Disconnect)
-             select (receives, sends, disconnect, events)).ToArbitrary(),
+            ClosePlans.Upto(maxSends: 3),
             plan =>
             {
                 var rig = new SimulatedRig();
