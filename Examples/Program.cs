@@ -98,7 +98,26 @@ internal static class Program
                 : RemoteCommand.RunAsync(target, parse.GetValue(local), parse.GetValue(count) ?? 1, cancel)
             : DemoCommand.RunAsync(parse.GetValue(local), parse.GetValue(count) ?? DemoCommand.DefaultConnectsPerFamily, cancel));
         root.Subcommands.Add(BuildBench(remote));
+        root.Subcommands.Add(BuildFaults());
         return root;
+    }
+
+    private static Command BuildFaults()
+    {
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the simulated network (its jitter); the same seed prints the same timelines.",
+            DefaultValueFactory = static _ => 1,
+            HelpName = "n",
+        };
+        var faults = new Command("faults",
+            "Fault injection on the simulated network, in virtual time: a refused connect, a black hole that times out " +
+            "after its SYN retries, a connection reset mid-stream, and a cancel that wins and one that loses the race. " +
+            "Prints each IRP's timeline in virtual milliseconds and the verifier's findings; exits 0 when every IRP ended " +
+            "as scripted and the verifier found nothing.");
+        faults.Options.Add(seed);
+        faults.SetAction(parse => FaultsCommand.Run(parse.GetValue(seed)));
+        return faults;
     }
 
     private static Command BuildBench(Argument<SockAddr?> remote)

@@ -45,6 +45,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     private IReadOnlyList<ConnectViolation> _parameterViolations = Array.Empty<ConnectViolation>();
     private long _completions;
     private long _submissions;
+    [ThreadStatic] private static Irp? t_delivering; // the IRP whose completion routine runs on this thread (verifier only)
 
     /// <summary>Allocates an idle IRP (IoAllocateIrp).</summary>
     public Irp()
@@ -129,7 +130,8 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         _ioStatus = new IoStatus(status, information);
         Interlocked.Increment(ref _completions);
         Volatile.Write(ref _published, 1);
-        _completionRoutine?.Invoke(this, _completionContext);
+        if (Verifier is { } verifier) DeliverVerified(verifier);
+        else _completionRoutine?.Invoke(this, _completionContext);
         short version = _useVersion;
         Interlocked.And(ref _state, ~Delivering); // free: the owner may reuse it from here on
         EnterWaiter();
@@ -144,7 +146,25 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// Waits for the current use to complete (the KEVENT every WSK client writes). Completes at once if it already has.
     /// One awaiter per use.
     /// </summary>
-    public ValueTask<IoStatus> WaitAsync() => new(this, _waiter.Version);
+    public ValueTask<IoStatus> WaitAsync()
+    {
+        // wsk-contract §3: a completion routine must not wait for another WSK completion (only seen with a verifier on).
+        if (t_delivering is { Verifier: { } verifier } delivering && delivering != this && !IsCompleted)
+            verifier.OnWaitInCompletionRoutine(this, delivering);
+        return new(this, _waiter.Version);
+    }
+
+    /// <summary>The verifier watching the current use, if one is attached (set by the provider at submission).</summary>
+    internal WskVerifier? Verifier { get; set; }
+
+    private void DeliverVerified(WskVerifier verifier)
+    {
+        verifier.OnCompleted(this);
+        var outer = t_delivering;
+        t_delivering = this;
+        try { _completionRoutine?.Invoke(this, _completionContext); }
+        finally { t_delivering = outer; }
+    }
 
     /// <summary>
     /// Takes ownership for a WSK call. Throws when the IRP is still in use, including while its completion is being
@@ -186,6 +206,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     internal void RecordViolation(CallingRule rule, NtStatus attempted, string detail)
     {
         lock (this) (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail));
+        Verifier?.OnIrpViolation(this, rule, detail);
     }
 
     private void EnterWaiter()

@@ -82,6 +82,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             uint staticEvents = _registration.TryGetClient(_connect!.Request.Client, out var client) ? client.StaticEventMask : 0;
             socket = new WskSocket(_registration, connection!, _connect, staticEvents);
             _registration.SocketOpened();
+            _registration.Verifier?.OnSocketOpened(socket);
         }
         else
         {

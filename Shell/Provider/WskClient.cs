@@ -41,6 +41,7 @@ public sealed class WskClient
     public NtStatus ReleaseSecurityDescriptor(SecurityDescriptorHandle handle)
     {
         EnsureLive();
+        Registration.Verifier?.OnSdReleased(handle);
         return Registration.ReleaseSd(Id, handle) ? NtStatus.Success : NtStatus.InvalidParameter;
     }
 

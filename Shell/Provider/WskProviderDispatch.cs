@@ -51,8 +51,12 @@ public sealed class WskProviderDispatch
     {
         bool live = client is not null && client.IsLive && ReferenceEquals(client.Registration, _registration);
         if (CallingContract.Check(irql, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), live) is { } broken)
+        {
+            _registration.Verifier?.OnRefused(broken, nameof(WskSocketConnect), irp, null, client?.ToString() ?? $"client {request.Client.Value}");
             throw new WskContractViolationException(broken, Describe(broken, request));
+        }
         irp!.Submit();
+        _registration.Verifier?.OnSubmitted(irp, nameof(WskSocketConnect), request.SecurityDescriptor);
         return new ConnectOperation(_registration, irp).Run(request);
     }
 

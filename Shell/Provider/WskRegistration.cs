@@ -34,6 +34,7 @@ public sealed class WskRegistration
     private int _captures;
     private int _sockets;
     private bool _deregistering;
+    private WskVerifier? _verifier;
 
     private WskRegistration(WskClientNpi clientNpi, ITransport transport)
     {
@@ -75,6 +76,7 @@ public sealed class WskRegistration
         ArgumentNullException.ThrowIfNull(clientNpi);
         ArgumentNullException.ThrowIfNull(transport);
         registration = new WskRegistration(clientNpi, transport);
+        WskVerifier.Global?.OnRegistered(registration);
         return clientNpi.Dispatch.Version == 0x0100 ? NtStatus.Success : NtStatus.NoInterface;
     }
 
@@ -96,6 +98,7 @@ public sealed class WskRegistration
             _clients[client.Id] = client;
             _captures++;
             providerNpi = new WskProviderNpi(client, Dispatch);
+            Verifier?.OnCaptured(client);
             return NtStatus.Success;
         }
     }
@@ -106,7 +109,9 @@ public sealed class WskRegistration
         ArgumentNullException.ThrowIfNull(providerNpi);
         lock (_gate)
         {
-            if (!providerNpi.Client.MarkReleased() || !_clients.TryRemove(providerNpi.Client.Id, out _))
+            bool first = providerNpi.Client.MarkReleased() && _clients.TryRemove(providerNpi.Client.Id, out _);
+            Verifier?.OnReleased(providerNpi.Client, first);
+            if (!first)
                 throw new WskContractViolationException(CallingRule.ClientReleased, "this provider NPI was already released");
             _captures--;
             Monitor.PulseAll(_gate);
@@ -124,7 +129,13 @@ public sealed class WskRegistration
             _deregistering = true;
             while (_captures > 0 || _sockets > 0) Monitor.Wait(_gate);
         }
+        Verifier?.OnDeregistered(this);
     }
+
+    /// <summary>The verifier watching this registration: its own, else the global one, else null (the common case).</summary>
+    internal WskVerifier? Verifier => Volatile.Read(ref _verifier) ?? WskVerifier.Global;
+
+    internal void AttachVerifier(WskVerifier verifier) => Volatile.Write(ref _verifier, verifier);
 
     internal bool TryGetClient(ClientId id, out WskClient client) => _clients.TryGetValue(id, out client!);
 

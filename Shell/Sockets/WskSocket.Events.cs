@@ -23,6 +23,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input, Irp? irp)
     {
+        using var call = VerifiedCall.Enter(this, nameof(WskControlSocket));
         if (irp is not null && !IrpDecider.IsIdle(irp.State))
             throw new WskContractViolationException(CallingRule.IrpInUse, "WskControlSocket's IRP is still owned by an earlier call");
         EnsureOpen();

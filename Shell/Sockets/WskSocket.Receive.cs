@@ -37,6 +37,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskReceive(WskBuf buffer, uint flags, Irp irp)
     {
+        using var call = VerifiedCall.Enter(this, nameof(WskReceive));
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Receive, flags, true, buffer.IsWellFormed), out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);
         var io = new SocketIo(this, submitted, SocketIoKind.Receive, buffer, flags);

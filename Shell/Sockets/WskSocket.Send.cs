@@ -17,6 +17,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskSend(WskBuf buffer, uint flags, Irp irp)
     {
+        using var call = VerifiedCall.Enter(this, nameof(WskSend));
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Send, flags, true, buffer.IsWellFormed), out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);
         var io = new SocketIo(this, submitted, SocketIoKind.Send, buffer, flags);
@@ -33,6 +34,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskDisconnect(WskBuf? buffer, uint flags, Irp irp)
     {
+        using var call = VerifiedCall.Enter(this, nameof(WskDisconnect));
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Disconnect, flags, buffer is not null,
             buffer?.IsWellFormed ?? true), out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);

@@ -96,6 +96,7 @@ public sealed partial class WskSocket
     /// </summary>
     public NtStatus WskCloseSocket(Irp irp)
     {
+        _registration.Verifier?.OnClosing(this);
         var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
         List<SocketIo> pending;
         bool waitForCallbacks;
@@ -119,15 +120,22 @@ public sealed partial class WskSocket
     private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
     {
         if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
+        {
+            _registration.Verifier?.OnRefused(broken, $"Wsk{command.Kind}", irp, this, "");
             throw new WskContractViolationException(broken, $"{command.Kind} requires an idle IRP");
+        }
         lock (_gate)
         {
             decided = SocketDecider.Decide(command, _state);
             if (decided.Kind == SocketEventKind.Violation)
+            {
+                _registration.Verifier?.OnRefused(decided.Rule, $"Wsk{command.Kind}", irp, this, "");
                 throw new WskContractViolationException(decided.Rule, "the socket was closed; no call may follow WskCloseSocket");
+            }
             irp!.Submit();
             _state = SocketDecider.Evolve(_state, decided);
         }
+        _registration.Verifier?.OnSubmitted(irp, $"Wsk{command.Kind}");
         return irp;
     }
 
@@ -142,6 +150,7 @@ public sealed partial class WskSocket
         if (close is null) return;
         _connection.Close(_closeAbortive);
         _registration.SocketClosed();
+        _registration.Verifier?.OnSocketClosed(this);
         close.TryComplete(NtStatus.Success, null);
     }
 
@@ -156,10 +165,36 @@ public sealed partial class WskSocket
         return status;
     }
 
+    /// <summary>
+    /// Marks a socket call in progress for the verifier, so that a close from another thread meanwhile is caught
+    /// (wsk-contract §0.10). A struct holding null when no verifier is attached: nothing is allocated then.
+    /// </summary>
+    private readonly struct VerifiedCall : IDisposable
+    {
+        private readonly WskVerifier? _verifier;
+        private readonly WskSocket? _socket;
+
+        private VerifiedCall(WskVerifier verifier, WskSocket socket)
+        {
+            _verifier = verifier;
+            _socket = socket;
+        }
+
+        public static VerifiedCall Enter(WskSocket socket, string call)
+        {
+            if (socket._registration.Verifier is not { } verifier) return default;
+            verifier.OnCallEntered(socket, call);
+            return new VerifiedCall(verifier, socket);
+        }
+
+        public void Dispose() => _verifier?.OnCallExited(_socket!);
+    }
+
     private void EnsureOpen()
     {
-        if (IsClosed)
-            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
+        if (!IsClosed) return;
+        _registration.Verifier?.OnRefused(CallingRule.SocketClosed, "a socket call", null, this, "");
+        throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
     }
 
     /// <summary>Completes every operation with STATUS_CANCELLED and stops its transport I/O.</summary>

@@ -30,11 +30,7 @@ public sealed class LifecycleProperties : IDisposable
     [Property(MaxTest = 30)]
     public Property Close_with_N_pending_IRPs_completes_N_plus_one_and_no_callback_follows() =>
         Prop.ForAll(
-            (from receives in Gen.Choose(0, 6)
-             from sends in Gen.Choose(0, 2)
-             from disconnect in Gen.Elements(false, true)
-             from events in Gen.Elements(0u, WskEvents.Disconnect, WskEvents.Receive | WskEvents.Disconnect)
-             select (receives, sends, disconnect, events)).ToArbitrary(),
+            ClosePlans.Upto(maxSends: 2),
             plan =>
             {
                 var (ours, peer, log) = Pair(shrinkPeer: true);

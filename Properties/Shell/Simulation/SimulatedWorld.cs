@@ -1,0 +1,86 @@
+using System;
+using System.Reactive.Concurrency;
+using FsCheck;
+using FsCheck.Fluent;
+using Wsk.Core;
+using Wsk.Shell.Simulation;
+
+namespace Wsk.Properties.Shell.Simulation;
+
+/// <summary>
+/// The simulated network as a contract-suite world: one host per fault (refusing, black hole with a retry budget,
+/// unreachable network and host), listeners answering inline, later, before the call returns, and after a cancel lost
+/// the race, and a local port already in use. <see cref="Settle"/> advances virtual time far enough for every answer.
+/// </summary>
+public sealed class SimulatedWorld : ConnectWorld
+{
+    private const uint Listening = 0x0A00_0001, Refusing = 0x0A00_0002, BlackHole = 0x0A00_0003,
+        NetDown = 0x0A00_0004, HostDown = 0x0A00_0005;
+    private static readonly UInt128 ListeningV6 = (UInt128)0xFD00 << 112 | 1;
+
+    public SimulatedWorld(int seed = 1) : this(new SimulatedNetwork(new HistoricalScheduler(), seed)) { }
+
+    private SimulatedWorld(SimulatedNetwork network) : base(network)
+    {
+        Network = network;
+        Scheduler = (HistoricalScheduler)network.Scheduler;
+        network.JitterMilliseconds = 5;
+        foreach (ushort port in new ushort[] { 80, 81, 82, 83 })
+        {
+            network.Listen(new SockAddrIn(Listening, port));
+            network.Listen(new SockAddrIn6(ListeningV6, port));
+        }
+        network.ScriptEndpoint(new SockAddrIn(Listening, 81), FaultScript.PendingFor(TimeSpan.FromMilliseconds(40)));
+        network.ScriptEndpoint(new SockAddrIn6(ListeningV6, 81), FaultScript.PendingFor(TimeSpan.FromMilliseconds(40)));
+        network.ScriptEndpoint(new SockAddrIn(Listening, 82), new FaultScript(Timing: CompletionTiming.BeforeReturn));
+        network.ScriptEndpoint(new SockAddrIn6(ListeningV6, 82), new FaultScript(Timing: CompletionTiming.BeforeReturn));
+        var losesRace = FaultScript.PendingFor(TimeSpan.FromMilliseconds(10)) with { IgnoresCancel = true };
+        network.ScriptEndpoint(new SockAddrIn(Listening, 83), losesRace);
+        network.ScriptEndpoint(new SockAddrIn6(ListeningV6, 83), losesRace);
+        network.ScriptHost(new SockAddrIn(Refusing, 0), FaultScript.PendingFor(TimeSpan.FromMilliseconds(20), ConnectFault.Refuse));
+        network.ScriptHost(new SockAddrIn(BlackHole, 0), FaultScript.BlackHoleWith(retryBudget: 3));
+        network.ScriptHost(new SockAddrIn(NetDown, 0), new FaultScript(ConnectFault.NetworkUnreachable));
+        network.ScriptHost(new SockAddrIn(HostDown, 0), FaultScript.PendingFor(TimeSpan.FromSeconds(3), ConnectFault.HostUnreachable));
+        network.Listen(SockAddrIn.Loopback(5000)); // a local port in use
+    }
+
+    public SimulatedNetwork Network { get; }
+    public HistoricalScheduler Scheduler { get; }
+
+    public override Gen<Target> Targets
+    {
+        get
+        {
+            var v4Local = Gen.Elements<SockAddr>(SockAddrIn.Any(), SockAddrIn.Loopback(0));
+            var v6Local = Gen.Elements<SockAddr>(SockAddrIn6.Any(), SockAddrIn6.Loopback(0));
+            Gen<Target> V4(string kind, uint host, ushort port) => v4Local.Select(a => new Target(kind, a, new SockAddrIn(host, port)));
+            Gen<Target> V6(string kind, ushort port) => v6Local.Select(a => new Target(kind, a, new SockAddrIn6(ListeningV6, port)));
+            return Gen.Frequency(
+                (4, V4("v4 accept inline", Listening, 80)),
+                (3, V4("v4 accept pending", Listening, 81)),
+                (2, V4("v4 accept before return", Listening, 82)),
+                (2, V4("v4 cancel loses race", Listening, 83)),
+                (2, V4("v4 no listener", Listening, 99)),
+                (2, V4("v4 refused pending", Refusing, 80)),
+                (2, V4("v4 black hole, 3 retries", BlackHole, 80)),
+                (1, V4("v4 network unreachable", NetDown, 80)),
+                (1, V4("v4 host unreachable", HostDown, 80)),
+                (1, Gen.Constant(new Target("v4 local in use", SockAddrIn.Loopback(5000), new SockAddrIn(Listening, 80)))),
+                (2, V6("v6 accept inline", 80)),
+                (2, V6("v6 accept pending", 81)),
+                (1, V6("v6 accept before return", 82)));
+        }
+    }
+
+    /// <summary>Virtual time, not wall time: an hour passes at once, and every scheduled answer with it.</summary>
+    public override void Settle() => Scheduler.AdvanceBy(TimeSpan.FromHours(1));
+
+    public override TimeSpan AnswerWithin => TimeSpan.FromSeconds(5);
+}
+
+/// <summary>The contract on the simulated network (faults, virtual time).</summary>
+public sealed class ConnectContractOnSimulatedNetwork : ConnectContract
+{
+    private static readonly Lazy<SimulatedWorld> Shared = new(() => new SimulatedWorld());
+    protected override ConnectWorld World => Shared.Value;
+}
