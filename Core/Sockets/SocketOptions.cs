@@ -14,6 +14,8 @@ public enum SocketPhase : byte
     Connecting,
     /// <summary>WskConnect succeeded: the socket is the connected <c>WskSocket</c> from here on.</summary>
     Connected,
+    /// <summary>A WskConnect failed: the transport socket is gone and only WskCloseSocket remains (STATUS_FILE_FORCED_CLOSED).</summary>
+    Failed,
     /// <summary>WskCloseSocket was called.</summary>
     Closed,
 }
@@ -27,7 +29,7 @@ public enum SocketStep : byte
     ConnectStarted,
     /// <summary>The connect completed with STATUS_SUCCESS.</summary>
     Connected,
-    /// <summary>The connect completed with a failure (or was cancelled): the socket is bound, and may connect again.</summary>
+    /// <summary>The connect completed with a failure (or was cancelled): the socket cannot be used any more.</summary>
     ConnectFailed,
     /// <summary>WskCloseSocket.</summary>
     Closed,
@@ -43,7 +45,7 @@ public static class SocketDecider
         (SocketPhase.Created, SocketStep.Bound) => SocketPhase.Bound,
         (SocketPhase.Bound, SocketStep.ConnectStarted) => SocketPhase.Connecting,
         (SocketPhase.Connecting, SocketStep.Connected) => SocketPhase.Connected,
-        (SocketPhase.Connecting, SocketStep.ConnectFailed) => SocketPhase.Bound,
+        (SocketPhase.Connecting, SocketStep.ConnectFailed) => SocketPhase.Failed,
         _ => phase,
     };
 }

@@ -62,6 +62,8 @@ public enum SocketRule
     ConnectInProgress,
     /// <summary>WskConnect on a connected socket.</summary>
     AlreadyConnected,
+    /// <summary>A call after the socket's WskConnect failed: only WskCloseSocket remains.</summary>
+    NoLongerFunctional,
 }
 
 /// <summary>One broken socket rule.</summary>
@@ -95,6 +97,7 @@ public static class SocketRules
         (SocketRule.NotBound, NtStatus.InvalidDeviceState, "WskConnect needs a prior WskBind"),
         (SocketRule.ConnectInProgress, NtStatus.InvalidDeviceState, "one WskConnect at a time"),
         (SocketRule.AlreadyConnected, NtStatus.ConnectionActive, "the socket is connected already"),
+        (SocketRule.NoLongerFunctional, NtStatus.FileForcedClosed, "a failed WskConnect leaves the socket unusable; close it"),
     };
 
     private static readonly NtStatus[] ByRule = BuildIndex();
@@ -180,6 +183,7 @@ public static class SocketValidation
 
     private static Validation<SocketViolation, Unit> Phase(SocketPhase phase, bool bind) => (phase, bind) switch
     {
+        (SocketPhase.Failed, _) => Fail(SocketRule.NoLongerFunctional, "an earlier WskConnect failed"),
         (SocketPhase.Created, true) or (SocketPhase.Bound, false) => Ok,
         (_, true) => Fail(SocketRule.AlreadyBound, $"the socket is {phase}"),
         (SocketPhase.Created, false) => Fail(SocketRule.NotBound, "WskBind has not succeeded on this socket"),
