@@ -36,8 +36,8 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
     private SecurityDescriptorHandle? _pinnedSd;
     private SecurityDescriptor? _descriptor;
     private AddressTable.Entry? _reserved;
-    private WskSocket? _socket;
-    private bool _failed;
+    private volatile WskSocket? _socket;
+    private volatile bool _failed;
 
     public ConnectOperation(WskRegistration registration, Irp irp)
     {
@@ -167,10 +167,8 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         return NtStatus.Success;
     }
 
-    private bool Holds()
-    {
-        lock (this) return _socket is { } socket ? !socket.IsClosed : !_failed;
-    }
+    // Lock-free: the address table asks while it holds its own lock.
+    private bool Holds() => _socket is { } socket ? !socket.IsClosed : !_failed;
 
     TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _registration.Transport.Connect(_connect!, sink);
 
@@ -178,7 +176,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
     {
         var socket = new WskSocket(_registration, connection, _connect!);
         _registration.SocketOpened();
-        lock (this) _socket = socket;
+        _socket = socket;
         if (_reserved is null && !_connect!.BindsAnywhere && connection.GetLocalAddress(out var bound).IsSuccess && bound is not null)
             _registration.Transport.Addresses.Enter(new Binding(bound, ShareOption.None, _descriptor), Holds);
         Unpin();
@@ -187,7 +185,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
 
     void IConnectHandover.Failed()
     {
-        lock (this) _failed = true;
+        _failed = true;
         if (_reserved is { } entry) _registration.Transport.Addresses.Withdraw(entry);
         Unpin();
     }

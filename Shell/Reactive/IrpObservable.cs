@@ -5,33 +5,39 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// A cold observable of one connect: each subscription makes one WskSocketConnect with its own IRP and emits exactly
-/// one <see cref="ConnectCompletion"/>, then completes. A failed connect is an <c>OnNext</c> with its status; only a
+/// A cold observable of one IRP-based call: each subscription makes the call with its own IRP and emits exactly one
+/// result built from the IRP and the return status, then completes. A failure is an <c>OnNext</c> with its status; only a
 /// caller bug (a <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion
-/// cancels the IRP, and a socket that connected anyway is closed, never leaked.
+/// cancels the IRP, and a result that arrives nevertheless is handed to the orphan handler (a socket is closed, never leaked).
 /// </summary>
-internal sealed class ConnectObservable : IObservable<ConnectCompletion>
+/// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per observable).</typeparam>
+/// <typeparam name="TResult">What a subscriber receives.</typeparam>
+internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
 {
-    private readonly WskProviderDispatch _dispatch;
-    private readonly ConnectRequest _request;
+    private readonly TState _state;
+    private readonly Func<TState, Irp, NtStatus> _call;
+    private readonly Func<Irp, NtStatus, TResult> _result;
+    private readonly Action<Irp>? _orphan;
 
-    public ConnectObservable(WskProviderDispatch dispatch, ConnectRequest request)
+    public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result, Action<Irp>? orphan)
     {
-        _dispatch = dispatch;
-        _request = request;
+        _state = state;
+        _call = call;
+        _result = result;
+        _orphan = orphan;
     }
 
-    public IDisposable Subscribe(IObserver<ConnectCompletion> observer)
+    public IDisposable Subscribe(IObserver<TResult> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var subscription = new Subscription(observer);
-        subscription.Start(_dispatch, _request);
+        var subscription = new Subscription(this, observer);
+        subscription.Start();
         return subscription;
     }
 
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
-    /// emission needs both (the return status is part of the result); disposal before emission turns it into a close.
+    /// emission needs both (the return status is part of the result); disposal before emission turns it into an orphan.
     /// </summary>
     private sealed class Subscription : IDisposable
     {
@@ -42,19 +48,24 @@ internal sealed class ConnectObservable : IObservable<ConnectCompletion>
             return NtStatus.MoreProcessingRequired;
         };
 
-        private readonly IObserver<ConnectCompletion> _observer;
+        private readonly IrpObservable<TState, TResult> _owner;
+        private readonly IObserver<TResult> _observer;
         private readonly Irp _irp = new();
         private NtStatus _returned;
         private int _flags;
 
-        public Subscription(IObserver<ConnectCompletion> observer) => _observer = observer;
+        public Subscription(IrpObservable<TState, TResult> owner, IObserver<TResult> observer)
+        {
+            _owner = owner;
+            _observer = observer;
+        }
 
-        public void Start(WskProviderDispatch dispatch, ConnectRequest request)
+        public void Start()
         {
             _irp.SetCompletionRoutine(OnIrpCompleted, this);
             try
             {
-                _returned = dispatch.WskSocketConnect(request, _irp);
+                _returned = _owner._call(_owner._state, _irp);
             }
             catch (WskContractViolationException e)
             {
@@ -85,13 +96,13 @@ internal sealed class ConnectObservable : IObservable<ConnectCompletion>
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(ConnectCompletion.From(_irp, _returned));
+                _observer.OnNext(_owner._result(_irp, _returned));
                 _observer.OnCompleted();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed) && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
-                // Nobody will receive this socket: the subscriber left before the completion reached it.
-                _irp.IoStatus.Socket?.WskCloseSocket(new Irp());
+                // Nobody will receive this result: the subscriber left before the completion reached it.
+                _owner._orphan?.Invoke(_irp);
             }
             return old;
         }
