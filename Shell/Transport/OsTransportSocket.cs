@@ -15,6 +15,7 @@ internal sealed class OsTransportSocket : ITransportSocket
     private readonly ushort _family;
     private readonly int _fd;
     private int _consumed;
+    private bool _bound;
 
     public OsTransportSocket(OsTransport transport, Socket socket, ushort family)
     {
@@ -27,7 +28,9 @@ internal sealed class OsTransportSocket : ITransportSocket
     public NtStatus Apply(SocketOptions options)
     {
         if (Volatile.Read(ref _consumed) != 0) return NtStatus.InvalidDeviceState;
-        int errno = LinuxSockets.FollowSharingModel(_fd, _family, options.V6Only);
+        // Once bound, only SO_KEEPALIVE may still change (Linux refuses IPV6_V6ONLY on a bound socket, and the model
+        // allows nothing else after WskBind).
+        int errno = _bound ? 0 : LinuxSockets.FollowSharingModel(_fd, _family, options.V6Only);
         if (errno == 0) errno = LinuxSockets.SetKeepAlive(_fd, options.KeepAlive);
         return ToStatus(errno);
     }
@@ -37,6 +40,7 @@ internal sealed class OsTransportSocket : ITransportSocket
         bound = null;
         if (Volatile.Read(ref _consumed) != 0) return NtStatus.InvalidDeviceState;
         var status = ToStatus(LinuxSockets.Bind(_fd, local));
+        _bound = status == NtStatus.Success;
         return status == NtStatus.Success ? ToStatus(LinuxSockets.GetSockName(_fd, out bound)) : status;
     }
 
