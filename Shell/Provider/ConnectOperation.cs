@@ -123,8 +123,9 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             connection?.Close(abortive: true);
             _handover.Failed();
         }
-        _irp.IoCompleteRequest(e.Status, socket);
+        // The call counts as finished before its completion routine runs: that routine may go on to deregister.
         _registration.CallCompleted();
+        _irp.IoCompleteRequest(e.Status, socket);
     }
 
     private ConnectEvent Step(ConnectCommand command)

@@ -279,8 +279,8 @@ public sealed class WskRegistration
 
     private void CompleteChangeIrp(Irp irp, NtStatus status)
     {
+        CallCompleted(); // before the completion routine, which may go on to deregister
         irp.IoCompleteRequest(status);
-        CallCompleted();
     }
 
     private sealed class ChangeIrpCancel : IIrpCancelRoutine
