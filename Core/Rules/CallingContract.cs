@@ -29,6 +29,10 @@ public enum CallingRule
     TransportResultInconsistent,
     /// <summary>A call returned twice, or a command arrived that the state cannot take.</summary>
     OutOfOrder,
+    /// <summary>WSK_RELEASE_SD of a security descriptor that a pending IRP still uses (wsk-contract §0.13).</summary>
+    SecurityDescriptorInUse,
+    /// <summary>A call that may wait (WskCaptureProviderNPI with a wait, WskDeregister) made above PASSIVE_LEVEL.</summary>
+    WaitAbovePassive,
 }
 
 /// <summary>Pure checks of the calling rules, so that the shell only decides whether to throw.</summary>

@@ -23,21 +23,6 @@ public static class WskFlags
     public const uint AtDispatchLevel = 0x8;
 }
 
-/// <summary>Event-callback masks for SO_WSK_EVENT_CALLBACK (wsk-contract §4).</summary>
-public static class WskEvents
-{
-    /// <summary>WSK_EVENT_SEND_BACKLOG.</summary>
-    public const uint SendBacklog = 0x10;
-    /// <summary>WSK_EVENT_RECEIVE.</summary>
-    public const uint Receive = 0x40;
-    /// <summary>WSK_EVENT_DISCONNECT.</summary>
-    public const uint Disconnect = 0x80;
-    /// <summary>WSK_EVENT_DISABLE: OR-ed with exactly one event to disable it.</summary>
-    public const uint Disable = 0x8000_0000;
-    /// <summary>Every event a connection socket has.</summary>
-    public const uint ConnectionEvents = SendBacklog | Receive | Disconnect;
-}
-
 /// <summary>Socket-level option codes used with WskControlSocket.</summary>
 public static class WskSocketOptions
 {

@@ -34,6 +34,8 @@ public sealed class ScriptedTransport : ITransport
 {
     private readonly List<Pending> _pending = new();
     private int _open;
+    private int _unconnected;
+    private int _nextPort = 40000;
 
     public int OpenConnections => Volatile.Read(ref _open);
 
@@ -54,6 +56,16 @@ public sealed class ScriptedTransport : ITransport
                 lock (_pending) _pending.Add(pending);
                 return TransportConnectResult.Later(pending);
         }
+    }
+
+    /// <summary>Three-step sockets this transport has open and not yet connected or closed.</summary>
+    public int OpenUnconnected => Volatile.Read(ref _unconnected);
+
+    public NtStatus OpenSocket(ushort family, out ITransportSocket? socket)
+    {
+        Interlocked.Increment(ref _unconnected);
+        socket = new FakeSocket(this, family);
+        return NtStatus.Success;
     }
 
     /// <summary>Answers every pending connect per its script.</summary>
@@ -105,6 +117,48 @@ public sealed class ScriptedTransport : ITransport
                     break;
                 default: _sink.OnConnectCompleted(NtStatus.Success, _transport.Open(_connect)); break;
             }
+        }
+    }
+
+    /// <summary>A three-step socket: binds anything (port 0 gets the next fake port), connects by the same scripts.</summary>
+    private sealed class FakeSocket : ITransportSocket
+    {
+        private readonly ScriptedTransport _transport;
+        private readonly ushort _family;
+        private SockAddr? _bound;
+        private int _consumed;
+
+        public FakeSocket(ScriptedTransport transport, ushort family)
+        {
+            _transport = transport;
+            _family = family;
+        }
+
+        public NtStatus Apply(SocketOptions options) => NtStatus.Success;
+
+        public NtStatus Bind(SockAddr local, out SockAddr? bound)
+        {
+            ushort port = (ushort)Interlocked.Increment(ref _transport._nextPort);
+            bound = _bound = local switch
+            {
+                SockAddrIn { Port: 0 } v4 => v4 with { Port = port },
+                SockAddrIn6 { Port: 0 } v6 => v6 with { Port = port },
+                var a => a,
+            };
+            return NtStatus.Success;
+        }
+
+        public TransportConnectResult Connect(SockAddr remote, ITransportConnectSink sink)
+        {
+            if (Interlocked.Exchange(ref _consumed, 1) != 0) return TransportConnectResult.Done(NtStatus.InvalidDeviceState);
+            Interlocked.Decrement(ref _transport._unconnected);
+            var local = _bound!;
+            return _transport.Connect(new ValidConnect(_family, local, remote, new ConnectRequest(default, SocketTypes.Stream, Protocols.Tcp, local, remote)), sink);
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _consumed, 1) == 0) Interlocked.Decrement(ref _transport._unconnected);
         }
     }
 

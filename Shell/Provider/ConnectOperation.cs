@@ -4,41 +4,71 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
+/// <summary>What a connect does around the transport: start it, turn its connection into a socket, undo on failure.</summary>
+internal interface IConnectHandover
+{
+    /// <summary>Starts the transport connect.</summary>
+    TransportConnectResult StartTransport(ITransportConnectSink sink);
+
+    /// <summary>The connect succeeded: the socket the IRP carries.</summary>
+    WskSocket Connected(ITransportConnection connection);
+
+    /// <summary>The connect failed or was cancelled: release what it held.</summary>
+    void Failed();
+}
+
 /// <summary>
 /// Interprets one <see cref="ConnectDecider"/> run: it feeds the decider what happens and does what the events say.
 /// Every step is decided under the operation's lock (the transport, a cancel and the returning call can race), and
-/// every effect (completing the IRP, cancelling the transport) runs outside it.
+/// every effect (completing the IRP, cancelling the transport) runs outside it. The same run serves WskSocketConnect
+/// (validation, the sharing check, then the transport's one-shot connect) and WskConnect on a bound three-step socket
+/// (its own <see cref="IConnectHandover"/>).
 /// </summary>
-internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutine
+internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutine, IConnectHandover
 {
     private readonly WskRegistration _registration;
     private readonly Irp _irp;
     private ConnectState _state = ConnectDecider.Initial;
     private ValidConnect? _connect;
     private ITransportCancel? _pending;
+    private IConnectHandover _handover;
+    // WskSocketConnect's own holdings: the SD it pins until the IRP completes, and the address it reserved.
+    private SecurityDescriptorHandle? _pinnedSd;
+    private SecurityDescriptor? _descriptor;
+    private AddressTable.Entry? _reserved;
+    private volatile WskSocket? _socket;
+    private volatile bool _failed;
 
     public ConnectOperation(WskRegistration registration, Irp irp)
     {
         _registration = registration;
         _irp = irp;
+        _handover = this;
     }
 
+    /// <summary>WskSocketConnect.</summary>
     public NtStatus Run(ConnectRequest request)
     {
         var validation = ConnectValidation.ValidateAddresses(request, _registration.SdLookup);
         if (validation.IsFail)
         {
             var violations = validation.FailToSeq().ToArray();
-            var rejected = Step(ConnectCommand.Submit(ConnectRules.StatusFor(violations)));
             _irp.SetParameterViolations(violations);
-            _irp.IoCompleteRequest(rejected.Status);
-            return Step(ConnectCommand.Return).Status;
+            return Reject(ConnectRules.StatusFor(violations));
         }
-
         var (local, remote) = validation.Match(static v => v, static _ => default);
         _connect = new ValidConnect(local.Family, local, remote, request);
+        var refused = Reserve(_connect);
+        return refused == NtStatus.Success ? Start(this) : Reject(refused);
+    }
+
+    /// <summary>A connect whose admission passed; <paramref name="handover"/> starts the transport and takes the result.</summary>
+    public NtStatus Start(IConnectHandover handover)
+    {
+        _handover = handover;
         Step(ConnectCommand.Submit(NtStatus.Success));
-        var result = _registration.Transport.Connect(_connect, this);
+        _registration.CallPending(); // deregistration waits for this IRP (wsk-contract §7)
+        var result = handover.StartTransport(this);
         if (!result.Status.IsPending)
         {
             Answer(result.Status, result.Connection, inline: true);
@@ -48,6 +78,14 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             lock (this) _pending = pending;
             _irp.SetCancelRoutine(this); // runs at once if the caller cancelled already
         }
+        return Step(ConnectCommand.Return).Status;
+    }
+
+    /// <summary>A connect refused before the transport: the IRP completes with <paramref name="status"/>.</summary>
+    public NtStatus Reject(NtStatus status)
+    {
+        var rejected = Step(ConnectCommand.Submit(status));
+        _irp.IoCompleteRequest(rejected.Status);
         return Step(ConnectCommand.Return).Status;
     }
 
@@ -79,15 +117,15 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         WskSocket? socket = null;
         if (e.HasSocket)
         {
-            uint staticEvents = _registration.TryGetClient(_connect!.Request.Client, out var client) ? client.StaticEventMask : 0;
-            socket = new WskSocket(_registration, connection!, _connect, staticEvents);
-            _registration.SocketOpened();
-            _registration.Verifier?.OnSocketOpened(socket);
+            socket = _handover.Connected(connection!);
         }
         else
         {
             connection?.Close(abortive: true);
+            _handover.Failed();
         }
+        // The call counts as finished before its completion routine runs: that routine may go on to deregister.
+        _registration.CallCompleted();
         _irp.IoCompleteRequest(e.Status, socket);
     }
 
@@ -99,5 +137,66 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             _state = ConnectDecider.Evolve(_state, e);
             return e;
         }
+    }
+
+    // ------------------------------------------------------------------ WskSocketConnect's handover
+
+    /// <summary>
+    /// Pins the SD for the life of the IRP and judges the bind against the address table before the transport binds
+    /// (wsk-contract §9). The wildcard with port 0 is not bound before connect and takes a port nobody holds: nothing to
+    /// judge, nothing entered. A specific address with port 0 is entered once the OS has chosen the port.
+    /// </summary>
+    private NtStatus Reserve(ValidConnect connect)
+    {
+        var request = connect.Request;
+        if (request.SecurityDescriptor is { } handle)
+        {
+            _descriptor = _registration.PinSd(request.Client, handle);
+            if (_descriptor is null) return ConnectRules.StatusOf(ConnectRule.SecurityDescriptorNotCached); // released meanwhile
+            _pinnedSd = handle;
+        }
+        if (connect.BindsAnywhere || AddressSharing.PortOf(connect.LocalAddress) == 0) return NtStatus.Success;
+        var attempt = new BindAttempt(connect.LocalAddress, ShareOption.None,
+            new SecurityContext(request.OwningProcess ?? WskRegistration.CallingProcess, request.OwningThread));
+        var status = _registration.Transport.Addresses.Bind(attempt, _descriptor, Holds, ReserveOnly, out _reserved);
+        if (status != NtStatus.Success) Unpin();
+        return status;
+    }
+
+    private NtStatus ReserveOnly(out SockAddr? bound)
+    {
+        bound = _connect!.LocalAddress; // the transport binds it inside its connect
+        return NtStatus.Success;
+    }
+
+    // Lock-free: the address table asks while it holds its own lock.
+    private bool Holds() => _socket is { } socket ? !socket.IsClosed : !_failed;
+
+    TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _registration.Transport.Connect(_connect!, sink);
+
+    WskSocket IConnectHandover.Connected(ITransportConnection connection)
+    {
+        uint staticEvents = _registration.TryGetClient(_connect!.Request.Client, out var client) ? client.StaticEventMask : 0;
+        var socket = new WskSocket(_registration, connection, _connect, staticEvents);
+        _registration.SocketOpened();
+        _registration.Verifier?.OnSocketOpened(socket);
+        _socket = socket;
+        if (_reserved is null && !_connect!.BindsAnywhere && connection.GetLocalAddress(out var bound).IsSuccess && bound is not null)
+            _registration.Transport.Addresses.Enter(new Binding(bound, ShareOption.None, _descriptor), Holds);
+        Unpin();
+        return socket;
+    }
+
+    void IConnectHandover.Failed()
+    {
+        _failed = true;
+        if (_reserved is { } entry) _registration.Transport.Addresses.Withdraw(entry);
+        Unpin();
+    }
+
+    private void Unpin()
+    {
+        if (_pinnedSd is { } handle) _registration.UnpinSd(handle);
+        _pinnedSd = null;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Wsk.Core;
@@ -10,7 +11,9 @@ namespace Wsk.Shell;
 /// </summary>
 public sealed class WskClient
 {
+    private readonly object _socketGate = new();
     private int _released;
+    private bool _createdSockets;
 
     internal WskClient(WskRegistration registration, ClientId id)
     {
@@ -33,23 +36,57 @@ public sealed class WskClient
     /// </summary>
     public SecurityDescriptorHandle CacheSecurityDescriptor(SecurityDescriptor descriptor)
     {
-        EnsureLive();
-        return Registration.CacheSd(Id, descriptor);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var output = new byte[PointerCodec.Size];
+        ClientControl.Execute(this, ClientControlCodes.CacheSecurityDescriptor, 1, descriptor, output.Length, output, out _, null);
+        return PointerCodec.Read(output);
     }
 
-    /// <summary>WSK_RELEASE_SD: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a handle this client does not hold.</summary>
-    public NtStatus ReleaseSecurityDescriptor(SecurityDescriptorHandle handle)
-    {
-        EnsureLive();
-        Registration.Verifier?.OnSdReleased(handle);
-        return Registration.ReleaseSd(Id, handle) ? NtStatus.Success : NtStatus.InvalidParameter;
-    }
+    /// <summary>
+    /// WSK_RELEASE_SD: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a handle this client does not hold (never cached,
+    /// released already, or another client's).
+    /// </summary>
+    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD (wsk-contract §0.13).</exception>
+    public NtStatus ReleaseSecurityDescriptor(SecurityDescriptorHandle handle) =>
+        ClientControl.Execute(this, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null);
 
-    /// <summary>The transports this provider offers (the content of WSK_TRANSPORT_LIST_QUERY).</summary>
+    /// <summary>The transports this provider offers now (the content of WSK_TRANSPORT_LIST_QUERY).</summary>
     public IReadOnlyList<WskTransport> QueryTransports()
     {
         EnsureLive();
-        return TransportCatalogue.All;
+        return Registration.Provider.Transports;
+    }
+
+    /// <summary>
+    /// WSK_SET_STATIC_EVENT_CALLBACKS: events of <paramref name="eventMask"/> are enabled on every socket this client creates
+    /// from now on. STATUS_INVALID_DEVICE_STATE once the client has created a socket; STATUS_INVALID_PARAMETER for a mask
+    /// with bits other than WSK_EVENT_* events.
+    /// </summary>
+    public NtStatus SetStaticEventCallbacks(uint eventMask) =>
+        ClientControl.Execute(this, ClientControlCodes.SetStaticEventCallbacks, EventCallbackControl.Size,
+            new EventCallbackControl(WskEvents.WskInterfaceId, eventMask), 0, null, out _, null);
+
+    /// <summary>True once this client has created a socket (through either path).</summary>
+    public bool HasCreatedSockets
+    {
+        get { lock (_socketGate) return _createdSockets; }
+    }
+
+    /// <summary>Notes that a socket is being created, so static callbacks can no longer change.</summary>
+    internal void SocketCreating()
+    {
+        lock (_socketGate) _createdSockets = true;
+    }
+
+    /// <summary>Sets the static mask if no socket was created yet (one decision under the lock both paths take).</summary>
+    internal bool TrySetStaticEventMask(uint mask)
+    {
+        lock (_socketGate)
+        {
+            if (_createdSockets) return false;
+            StaticEventMask = mask;
+            return true;
+        }
     }
 
     /// <summary>

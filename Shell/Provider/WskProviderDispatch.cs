@@ -7,7 +7,7 @@ namespace Wsk.Shell;
 /// WSK_PROVIDER_DISPATCH. WskSocketConnect comes in two forms that share one path: the faithful twelve-parameter call
 /// (SOCKADDRs as bytes, as the C pointers are) and one taking a <see cref="ConnectRequest"/>.
 /// </summary>
-public sealed class WskProviderDispatch
+public sealed partial class WskProviderDispatch
 {
     private readonly WskRegistration _registration;
 
@@ -57,6 +57,7 @@ public sealed class WskProviderDispatch
         }
         irp!.Submit();
         _registration.Verifier?.OnSubmitted(irp, nameof(WskSocketConnect), request.SecurityDescriptor);
+        client!.SocketCreating(); // from here on static event callbacks can no longer change (wsk-contract §4)
         return new ConnectOperation(_registration, irp).Run(request);
     }
 

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -19,36 +21,51 @@ public sealed record WskClientNpi(object? ClientContext, WskClientDispatch Dispa
 /// <param name="Dispatch">WSK_PROVIDER_DISPATCH.</param>
 public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispatch);
 
+/// <summary>The outcome of one capture: STATUS_SUCCESS with the NPI, or the status without one.</summary>
+/// <param name="Status">STATUS_SUCCESS, STATUS_DEVICE_NOT_READY, STATUS_NOINTERFACE or STATUS_CANCELLED (an abandoned wait).</param>
+/// <param name="Npi">The captured NPI exactly on success; the receiver releases it.</param>
+public sealed record CaptureCompletion(NtStatus Status, WskProviderNpi? Npi);
+
 /// <summary>
 /// WSK_REGISTRATION: WskRegister, WskCaptureProviderNPI, WskReleaseProviderNPI, WskDeregister (wsk-contract §7).
 /// Every successful capture yields its own <see cref="WskClient"/> so that a call through a released one is caught.
-/// <see cref="WskDeregister"/> blocks until every capture is released and every socket closed, as WSK's does.
+/// A capture waits (<see cref="WskWait"/>) while the provider is not attached, on the provider's clock.
+/// <see cref="WskDeregister"/> returns once every capture is released, every socket closed and every pending call
+/// completed, as WSK's does; it also ends waiting captures and WSK_TRANSPORT_LIST_CHANGE IRPs.
 /// </summary>
 public sealed class WskRegistration
 {
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<ClientId, WskClient> _clients = new();
-    private readonly ConcurrentDictionary<SecurityDescriptorHandle, (ClientId Owner, SecurityDescriptor Descriptor)> _sds = new();
+    private readonly Dictionary<SecurityDescriptorHandle, CachedDescriptor> _sds = new();
+    private readonly List<CaptureWaiter> _waiters = new();
+    private readonly List<Irp> _changeIrps = new();
+    private readonly TaskCompletionSource _deregistered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static long s_nextClient;
     private static long s_nextSd;
     private int _captures;
     private int _sockets;
+    private int _calls;
     private bool _deregistering;
     private WskVerifier? _verifier;
 
-    private WskRegistration(WskClientNpi clientNpi, ITransport transport)
+    private WskRegistration(WskClientNpi clientNpi, WskProvider provider)
     {
         ClientNpi = clientNpi;
-        Transport = transport;
+        Provider = provider;
         Dispatch = new WskProviderDispatch(this);
         SdLookup = IsCachedSd;
+        provider.Changed += OnProviderChanged;
     }
 
-    /// <summary>The client NPI given to <see cref="WskRegister(WskClientNpi, out WskRegistration)"/>.</summary>
+    /// <summary>The client NPI given to WskRegister.</summary>
     public WskClientNpi ClientNpi { get; }
 
+    /// <summary>The provider this registration is attached to.</summary>
+    public WskProvider Provider { get; }
+
     /// <summary>The transport this registration's sockets use.</summary>
-    public ITransport Transport { get; }
+    public ITransport Transport => Provider.Transport;
 
     /// <summary>Captured clients not yet released.</summary>
     public int CapturedClients => Volatile.Read(ref _captures);
@@ -56,51 +73,77 @@ public sealed class WskRegistration
     /// <summary>Sockets created through this registration and not yet closed.</summary>
     public int OpenSockets => Volatile.Read(ref _sockets);
 
+    /// <summary>Provider calls whose IRP is still pending (a pending connect, an armed list-change IRP).</summary>
+    public int PendingCalls => Volatile.Read(ref _calls);
+
+    /// <summary>Captures waiting for the provider right now.</summary>
+    public int WaitingCaptures
+    {
+        get { lock (_gate) return _waiters.Count; }
+    }
+
     /// <summary>True once <see cref="WskDeregister"/> has begun: captures are refused from then on.</summary>
     public bool IsDeregistering
     {
         get { lock (_gate) return _deregistering; }
     }
 
+    /// <summary>True once deregistration has finished (nothing captured, open or pending is left).</summary>
+    public bool IsDeregistered => _deregistered.Task.IsCompleted;
+
     internal WskProviderDispatch Dispatch { get; }
 
     internal SecurityDescriptorLookup SdLookup { get; }
 
-    /// <summary>WskRegister over the real OS transport.</summary>
-    public static NtStatus WskRegister(WskClientNpi clientNpi, out WskRegistration registration) =>
-        WskRegister(clientNpi, OsTransport.Shared, out registration);
+    /// <summary>The calling process, for a NULL OwningProcess (wsk-contract §1).</summary>
+    public static ProcessId CallingProcess { get; } = new(Environment.ProcessId);
 
-    /// <summary>WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests).</summary>
-    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport, out WskRegistration registration)
+    /// <summary>WskRegister over the shared provider (the real OS transport).</summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, out WskRegistration registration) =>
+        WskRegister(clientNpi, WskProvider.Shared, out registration);
+
+    /// <summary>WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests), attached at once.</summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport, out WskRegistration registration) =>
+        WskRegister(clientNpi, new WskProvider(transport), out registration);
+
+    /// <summary>WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its own pairing.</summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, WskProvider provider, out WskRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(clientNpi);
-        ArgumentNullException.ThrowIfNull(transport);
-        registration = new WskRegistration(clientNpi, transport);
+        ArgumentNullException.ThrowIfNull(provider);
+        registration = new WskRegistration(clientNpi, provider);
         WskVerifier.Global?.OnRegistered(registration);
         return clientNpi.Dispatch.Version == 0x0100 ? NtStatus.Success : NtStatus.NoInterface;
     }
 
     /// <summary>
-    /// WskCaptureProviderNPI. This provider is ready as soon as it is registered, so any wait succeeds at once;
-    /// after <see cref="WskDeregister"/> has begun the answer is STATUS_DEVICE_NOT_READY.
+    /// WskCaptureProviderNPI: STATUS_SUCCESS with the NPI; STATUS_DEVICE_NOT_READY when the provider is not attached within
+    /// the wait (WSK_NO_WAIT: at once) or deregistration began (which also ends a wait); STATUS_NOINTERFACE for a version
+    /// the provider does not have. Blocks the calling thread for the wait; waiting requires PASSIVE_LEVEL.
     /// </summary>
     /// <param name="waitTimeoutMilliseconds">WSK_NO_WAIT (0), a timeout, or WSK_INFINITE_WAIT (0xFFFFFFFF).</param>
     /// <param name="providerNpi">The captured NPI on success.</param>
-    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi)
+    /// <param name="irql">The caller's IRQL.</param>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, or a wait above PASSIVE_LEVEL.</exception>
+    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi, Irql irql = Irql.PassiveLevel)
     {
-        _ = waitTimeoutMilliseconds; // never needed: the provider is never "not ready yet"
-        lock (_gate)
-        {
-            providerNpi = null;
-            if (_deregistering) return NtStatus.DeviceNotReady;
-            if (ClientNpi.Dispatch.Version != 0x0100) return NtStatus.NoInterface;
-            var client = new WskClient(this, new ClientId(Interlocked.Increment(ref s_nextClient)));
-            _clients[client.Id] = client;
-            _captures++;
-            providerNpi = new WskProviderNpi(client, Dispatch);
-            Verifier?.OnCaptured(client);
-            return NtStatus.Success;
-        }
+        CheckWait(irql, waitTimeoutMilliseconds != WskWait.NoWait, "WskCaptureProviderNPI");
+        var completion = BeginCapture(waitTimeoutMilliseconds).Task.GetAwaiter().GetResult();
+        providerNpi = completion.Npi;
+        return completion.Status;
+    }
+
+    /// <summary>
+    /// The awaitable capture: same outcomes as <see cref="WskCaptureProviderNpi"/> without blocking a thread.
+    /// Cancelling the token abandons the wait (STATUS_CANCELLED, nothing captured).
+    /// </summary>
+    public async ValueTask<CaptureCompletion> CaptureProviderNpiAsync(uint waitTimeoutMilliseconds, CancellationToken cancellationToken = default)
+    {
+        var waiter = BeginCapture(waitTimeoutMilliseconds);
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static w => ((CaptureWaiter)w!).Abandon(), waiter)
+            : default;
+        return await waiter.Task.ConfigureAwait(false);
     }
 
     /// <summary>WskReleaseProviderNPI for the capture that produced <paramref name="providerNpi"/>. Releasing twice is a contract violation.</summary>
@@ -114,22 +157,43 @@ public sealed class WskRegistration
             if (!first)
                 throw new WskContractViolationException(CallingRule.ClientReleased, "this provider NPI was already released");
             _captures--;
-            Monitor.PulseAll(_gate);
+            CheckDeregistered();
         }
     }
 
     /// <summary>
-    /// WskDeregister: refuses new captures from now on and returns only when every captured NPI is released and every
-    /// socket of this registration closed (wsk-contract §7). Blocks the calling thread until then.
+    /// WskDeregister: refuses new captures from now on, ends waiting captures (STATUS_DEVICE_NOT_READY) and cancels
+    /// WSK_TRANSPORT_LIST_CHANGE IRPs, then returns only when every captured NPI is released, every socket of this
+    /// registration closed and every pending call completed (wsk-contract §7). Blocks; requires PASSIVE_LEVEL.
     /// </summary>
-    public void WskDeregister()
+    public void WskDeregister(Irql irql = Irql.PassiveLevel)
     {
+        CheckWait(irql, waits: true, "WskDeregister");
+        DeregisterAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would return.</summary>
+    public Task DeregisterAsync()
+    {
+        List<CaptureWaiter> waiters;
+        List<Irp> irps;
         lock (_gate)
         {
-            _deregistering = true;
-            while (_captures > 0 || _sockets > 0) Monitor.Wait(_gate);
+            if (!_deregistering)
+            {
+                _deregistering = true;
+                Provider.Changed -= OnProviderChanged;
+            }
+            waiters = new List<CaptureWaiter>(_waiters);
+            _waiters.Clear();
+            irps = new List<Irp>(_changeIrps);
+            _changeIrps.Clear();
+            CheckDeregistered();
         }
-        Verifier?.OnDeregistered(this);
+        foreach (var w in waiters) w.Complete(new CaptureCompletion(NtStatus.DeviceNotReady, null));
+        foreach (var irp in irps) CompleteChangeIrp(irp, NtStatus.Cancelled);
+        Verifier?.OnDeregistered(this); // the pairing is kept: what is still open is the verifier's other findings
+        return _deregistered.Task;
     }
 
     /// <summary>The verifier watching this registration: its own, else the global one, else null (the common case).</summary>
@@ -144,29 +208,224 @@ public sealed class WskRegistration
     internal void SocketClosed()
     {
         if (Interlocked.Decrement(ref _sockets) == 0)
-            lock (_gate) Monitor.PulseAll(_gate);
+            lock (_gate) CheckDeregistered();
     }
+
+    /// <summary>A call's IRP went pending with the provider (deregistration waits for it).</summary>
+    internal void CallPending() => Interlocked.Increment(ref _calls);
+
+    /// <summary>A pending call's IRP completed.</summary>
+    internal void CallCompleted()
+    {
+        if (Interlocked.Decrement(ref _calls) == 0)
+            lock (_gate) CheckDeregistered();
+    }
+
+    // ------------------------------------------------------------------ security descriptors (WSK_CACHE_SD / WSK_RELEASE_SD)
 
     internal SecurityDescriptorHandle CacheSd(ClientId owner, SecurityDescriptor descriptor)
     {
         var handle = new SecurityDescriptorHandle(Interlocked.Increment(ref s_nextSd));
-        _sds[handle] = (owner, descriptor);
+        lock (_sds) _sds[handle] = new CachedDescriptor(owner, descriptor);
         return handle;
     }
 
-    internal bool ReleaseSd(ClientId owner, SecurityDescriptorHandle handle) =>
-        _sds.TryGetValue(handle, out var entry) && entry.Owner == owner && _sds.TryRemove(handle, out _);
+    /// <summary>Releases a handle the owner holds; false for one it does not hold.</summary>
+    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD.</exception>
+    internal bool ReleaseSd(ClientId owner, SecurityDescriptorHandle handle)
+    {
+        lock (_sds)
+        {
+            if (!_sds.TryGetValue(handle, out var entry) || entry.Owner != owner) return false;
+            if (entry.Pins > 0)
+                throw new WskContractViolationException(CallingRule.SecurityDescriptorInUse,
+                    $"SD {handle.Value} is used by {entry.Pins} pending IRP(s); release it after they complete");
+            return _sds.Remove(handle);
+        }
+    }
 
-    private bool IsCachedSd(ClientId client, SecurityDescriptorHandle handle) =>
-        _sds.TryGetValue(handle, out var entry) && entry.Owner == client;
+    /// <summary>The descriptor behind a live handle of <paramref name="client"/>, or null.</summary>
+    internal SecurityDescriptor? ResolveSd(ClientId client, SecurityDescriptorHandle handle)
+    {
+        lock (_sds) return _sds.TryGetValue(handle, out var entry) && entry.Owner == client ? entry.Descriptor : null;
+    }
+
+    /// <summary>Marks the SD as used by a pending IRP until <see cref="UnpinSd"/>; null when it is not a live SD of the client.</summary>
+    internal SecurityDescriptor? PinSd(ClientId client, SecurityDescriptorHandle handle)
+    {
+        lock (_sds)
+        {
+            if (!_sds.TryGetValue(handle, out var entry) || entry.Owner != client) return null;
+            entry.Pins++;
+            return entry.Descriptor;
+        }
+    }
+
+    internal void UnpinSd(SecurityDescriptorHandle handle)
+    {
+        lock (_sds)
+            if (_sds.TryGetValue(handle, out var entry)) entry.Pins--;
+    }
+
+    private bool IsCachedSd(ClientId client, SecurityDescriptorHandle handle) => ResolveSd(client, handle) is not null;
+
+    // ------------------------------------------------------------------ WSK_TRANSPORT_LIST_CHANGE
+
+    /// <summary>Keeps <paramref name="irp"/> until the transport list changes; after deregistration began, cancels it at once.</summary>
+    internal void ArmTransportListChange(Irp irp)
+    {
+        lock (_gate)
+        {
+            if (!_deregistering)
+            {
+                _changeIrps.Add(irp);
+                Interlocked.Increment(ref _calls);
+                irp.SetCancelRoutine(new ChangeIrpCancel(this));
+                return;
+            }
+        }
+        irp.IoCompleteRequest(NtStatus.Cancelled);
+    }
+
+    private void CompleteChangeIrp(Irp irp, NtStatus status)
+    {
+        CallCompleted(); // before the completion routine, which may go on to deregister
+        irp.IoCompleteRequest(status);
+    }
+
+    private sealed class ChangeIrpCancel : IIrpCancelRoutine
+    {
+        private readonly WskRegistration _owner;
+
+        public ChangeIrpCancel(WskRegistration owner) => _owner = owner;
+
+        public void OnCancel(Irp irp)
+        {
+            bool mine;
+            lock (_owner._gate) mine = _owner._changeIrps.Remove(irp);
+            if (mine) _owner.CompleteChangeIrp(irp, NtStatus.Cancelled);
+        }
+    }
+
+    // ------------------------------------------------------------------ captures
+
+    private CaptureWaiter BeginCapture(uint wait)
+    {
+        var waiter = new CaptureWaiter(this);
+        lock (_gate)
+        {
+            var (status, _) = CaptureRules.Outcome(wait, Provider.IsAttached ? 0 : null, _deregistering ? 0 : null);
+            if (ClientNpi.Dispatch.Version != 0x0100) waiter.Complete(new CaptureCompletion(NtStatus.NoInterface, null));
+            else if (status == NtStatus.Success) waiter.Complete(new CaptureCompletion(status, Capture()));
+            else if (_deregistering || wait == WskWait.NoWait) waiter.Complete(new CaptureCompletion(status, null));
+            else
+            {
+                _waiters.Add(waiter);
+                if (wait != WskWait.Infinite) waiter.StartTimer(Provider.Time, TimeSpan.FromMilliseconds(wait));
+            }
+        }
+        return waiter;
+    }
+
+    /// <summary>Captures under <see cref="_gate"/>.</summary>
+    private WskProviderNpi Capture()
+    {
+        var client = new WskClient(this, new ClientId(Interlocked.Increment(ref s_nextClient)));
+        _clients[client.Id] = client;
+        _captures++;
+        Verifier?.OnCaptured(client);
+        return new WskProviderNpi(client, Dispatch);
+    }
+
+    private void OnProviderChanged(ProviderChange change)
+    {
+        if (change == ProviderChange.TransportList)
+        {
+            List<Irp> irps;
+            lock (_gate)
+            {
+                irps = new List<Irp>(_changeIrps);
+                _changeIrps.Clear();
+            }
+            foreach (var irp in irps) CompleteChangeIrp(irp, NtStatus.Success);
+            return;
+        }
+        var ready = new List<(CaptureWaiter, WskProviderNpi)>();
+        lock (_gate)
+        {
+            if (_deregistering) return;
+            foreach (var w in _waiters) ready.Add((w, Capture()));
+            _waiters.Clear();
+        }
+        foreach (var (w, npi) in ready)
+            if (!w.Complete(new CaptureCompletion(NtStatus.Success, npi))) WskReleaseProviderNpi(npi); // abandoned meanwhile
+    }
+
+    /// <summary>Under <see cref="_gate"/>: finishes deregistration once nothing is left.</summary>
+    private void CheckDeregistered()
+    {
+        if (_deregistering && _captures == 0 && Volatile.Read(ref _sockets) == 0 && Volatile.Read(ref _calls) == 0)
+            _deregistered.TrySetResult();
+    }
+
+    private static void CheckWait(Irql irql, bool waits, string call)
+    {
+        if (irql > Irql.DispatchLevel)
+            throw new WskContractViolationException(CallingRule.IrqlAboveDispatch, $"{call} requires IRQL <= DISPATCH_LEVEL");
+        if (waits && irql > Irql.PassiveLevel)
+            throw new WskContractViolationException(CallingRule.WaitAbovePassive, $"{call} may wait only at PASSIVE_LEVEL");
+    }
+
+    private sealed class CachedDescriptor
+    {
+        public CachedDescriptor(ClientId owner, SecurityDescriptor descriptor)
+        {
+            Owner = owner;
+            Descriptor = descriptor;
+        }
+
+        public ClientId Owner { get; }
+        public SecurityDescriptor Descriptor { get; }
+        public int Pins { get; set; }
+    }
+
+    /// <summary>One waiting capture: ends once, by the provider attaching, its timer, deregistration or abandonment.</summary>
+    private sealed class CaptureWaiter
+    {
+        private readonly WskRegistration _owner;
+        private readonly TaskCompletionSource<CaptureCompletion> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private ITimer? _timer;
+
+        public CaptureWaiter(WskRegistration owner) => _owner = owner;
+
+        public Task<CaptureCompletion> Task => _done.Task;
+
+        public void StartTimer(TimeProvider time, TimeSpan due) =>
+            _timer = time.CreateTimer(static w => ((CaptureWaiter)w!).Expire(NtStatus.DeviceNotReady), this, due, Timeout.InfiniteTimeSpan);
+
+        public void Abandon() => Expire(NtStatus.Cancelled);
+
+        public bool Complete(CaptureCompletion completion)
+        {
+            _timer?.Dispose();
+            return _done.TrySetResult(completion);
+        }
+
+        private void Expire(NtStatus status)
+        {
+            bool mine;
+            lock (_owner._gate) mine = _owner._waiters.Remove(this);
+            if (mine) Complete(new CaptureCompletion(status, null));
+        }
+    }
 }
 
 /// <summary>Wait values for <see cref="WskRegistration.WskCaptureProviderNpi"/>.</summary>
 public static class WskWait
 {
     /// <summary>WSK_NO_WAIT: return at once.</summary>
-    public const uint NoWait = 0;
+    public const uint NoWait = CaptureRules.NoWait;
 
     /// <summary>WSK_INFINITE_WAIT: wait as long as it takes.</summary>
-    public const uint Infinite = 0xFFFF_FFFF;
+    public const uint Infinite = CaptureRules.InfiniteWait;
 }

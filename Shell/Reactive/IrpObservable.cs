@@ -5,25 +5,29 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// A cold observable of one IRP-based call: each subscription allocates its own IRP, makes the call, and emits exactly
-/// one result, then completes. A failure is a status inside the result; only a caller bug (a
-/// <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion cancels the IRP,
-/// and whatever the completion hands over that nobody will receive (a socket) is released by <c>orphan</c>.
+/// A cold observable of one IRP-based call: each subscription makes the call with its own IRP and emits exactly one
+/// result built from the IRP and the return status, then completes. A failure is an <c>OnNext</c> with its status; only a
+/// caller bug (a <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion
+/// cancels the IRP, and a result that arrives nevertheless is handed to the orphan handler (a socket is closed, never leaked).
 /// </summary>
-internal sealed class IrpObservable<T> : IObservable<T>
+/// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per observable).</typeparam>
+/// <typeparam name="TResult">What a subscriber receives.</typeparam>
+internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
 {
-    private readonly Func<Irp, NtStatus> _call;
-    private readonly Func<Irp, NtStatus, T> _result;
+    private readonly TState _state;
+    private readonly Func<TState, Irp, NtStatus> _call;
+    private readonly Func<Irp, NtStatus, TResult> _result;
     private readonly Action<Irp>? _orphan;
 
-    public IrpObservable(Func<Irp, NtStatus> call, Func<Irp, NtStatus, T> result, Action<Irp>? orphan = null)
+    public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result, Action<Irp>? orphan)
     {
+        _state = state;
         _call = call;
         _result = result;
         _orphan = orphan;
     }
 
-    public IDisposable Subscribe(IObserver<T> observer)
+    public IDisposable Subscribe(IObserver<TResult> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new Subscription(this, observer);
@@ -33,7 +37,7 @@ internal sealed class IrpObservable<T> : IObservable<T>
 
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
-    /// emission needs both (the return status is part of the result); disposal before emission turns it into a cancel.
+    /// emission needs both (the return status is part of the result); disposal before emission turns it into an orphan.
     /// </summary>
     private sealed class Subscription : IDisposable
     {
@@ -44,15 +48,15 @@ internal sealed class IrpObservable<T> : IObservable<T>
             return NtStatus.MoreProcessingRequired;
         };
 
-        private readonly IrpObservable<T> _parent;
-        private readonly IObserver<T> _observer;
+        private readonly IrpObservable<TState, TResult> _owner;
+        private readonly IObserver<TResult> _observer;
         private readonly Irp _irp = new();
         private NtStatus _returned;
         private int _flags;
 
-        public Subscription(IrpObservable<T> parent, IObserver<T> observer)
+        public Subscription(IrpObservable<TState, TResult> owner, IObserver<TResult> observer)
         {
-            _parent = parent;
+            _owner = owner;
             _observer = observer;
         }
 
@@ -61,7 +65,7 @@ internal sealed class IrpObservable<T> : IObservable<T>
             _irp.SetCompletionRoutine(OnIrpCompleted, this);
             try
             {
-                _returned = _parent._call(_irp);
+                _returned = _owner._call(_owner._state, _irp);
             }
             catch (WskContractViolationException e)
             {
@@ -92,13 +96,13 @@ internal sealed class IrpObservable<T> : IObservable<T>
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(_parent._result(_irp, _returned));
+                _observer.OnNext(_owner._result(_irp, _returned));
                 _observer.OnCompleted();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed) && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
-                // Nobody will receive what the completion handed over: the subscriber left before it arrived.
-                _parent._orphan?.Invoke(_irp);
+                // Nobody will receive this result: the subscriber left before the completion reached it.
+                _owner._orphan?.Invoke(_irp);
             }
             return old;
         }

@@ -18,11 +18,12 @@ public static class WskConnect
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
-        return new IrpObservable<ConnectCompletion>(
-            irp => dispatch.WskSocketConnect(request, irp),
-            static (irp, returned) => ConnectCompletion.From(irp, returned),
-            static irp => irp.IoStatus.Socket?.WskCloseSocket(new Irp()));
+        return new IrpObservable<(WskProviderDispatch, ConnectRequest), ConnectCompletion>((dispatch, request),
+            static (s, irp) => s.Item1.WskSocketConnect(s.Item2, irp), ConnectCompletion.From, CloseOrphan);
     }
+
+    /// <summary>A socket that connected after its subscriber left is closed: nobody else will.</summary>
+    internal static readonly Action<Irp> CloseOrphan = static irp => irp.IoStatus.Socket?.WskCloseSocket(new Irp());
 
     /// <summary>
     /// Awaitable WskSocketConnect. Cancelling <paramref name="cancellationToken"/> cancels the IRP; the result is then

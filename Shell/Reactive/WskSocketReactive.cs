@@ -63,7 +63,7 @@ public static class WskSocketReactive
     private static IObservable<IoCompletion> Io(WskSocket socket, Func<Irp, NtStatus> call)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return new IrpObservable<IoCompletion>(call, static (irp, returned) => IoCompletion.From(irp, returned));
+        return new IrpObservable<Func<Irp, NtStatus>, IoCompletion>(call, static (c, irp) => c(irp), IoCompletion.From, null);
     }
 
     private static async ValueTask<IoCompletion> Await(Func<Irp, NtStatus> call, CancellationToken cancellationToken)

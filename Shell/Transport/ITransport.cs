@@ -20,6 +20,23 @@ public interface ITransport
 
     /// <summary>Connections this transport has open right now (for leak checks).</summary>
     int OpenConnections { get; }
+
+    /// <summary>
+    /// The addresses this transport's sockets hold, as the sharing table sees them: one table per network stack, so that
+    /// every registration over it judges binds against the same addresses (wsk-contract §9). The default gives each
+    /// transport object its own table.
+    /// </summary>
+    AddressTable Addresses => AddressTable.Of(this);
+
+    /// <summary>
+    /// Creates an unbound connection-oriented socket of <paramref name="family"/> for the three-step path (WskSocket,
+    /// WskControlSocket, WskBind, WskConnect). A transport that has no such path answers STATUS_NOT_SUPPORTED.
+    /// </summary>
+    NtStatus OpenSocket(ushort family, out ITransportSocket? socket)
+    {
+        socket = null;
+        return NtStatus.NotSupported;
+    }
 }
 
 /// <summary>Receives the answer of a pending transport connect.</summary>

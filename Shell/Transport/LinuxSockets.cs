@@ -9,7 +9,7 @@ namespace Wsk.Shell;
 /// connect() followed by a zero-timeout poll() tells, without an exception or a thread hop, whether the OS finished the
 /// connect inside the call, which is exactly WSK's "STATUS_SUCCESS, the IRP is already completed" (connect-baseline).
 /// </summary>
-internal static unsafe class LinuxSockets
+internal static unsafe partial class LinuxSockets
 {
     public const int EINPROGRESS = 115;
     public const short POLLOUT = 0x004;

@@ -33,9 +33,7 @@ public sealed class OsTransport : ITransport
         Socket socket;
         try
         {
-            socket = new Socket(connect.Family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork,
-                SocketType.Stream, ProtocolType.Tcp);
-            socket.Blocking = false;
+            socket = NewStreamSocket(connect.Family);
         }
         catch (SocketException e)
         {
@@ -43,8 +41,44 @@ public sealed class OsTransport : ITransport
         }
 
         int fd = (int)socket.Handle;
-        int errno = connect.BindsAnywhere ? 0 : LinuxSockets.Bind(fd, connect.LocalAddress);
-        if (errno == 0) errno = LinuxSockets.Connect(fd, connect.RemoteAddress);
+        int errno = 0;
+        if (!connect.BindsAnywhere)
+        {
+            // An explicit bind follows the provider's sharing decision (wsk-contract §9), taken before this call.
+            errno = LinuxSockets.FollowSharingModel(fd, connect.Family, v6Only: true);
+            if (errno == 0) errno = LinuxSockets.Bind(fd, connect.LocalAddress);
+            if (errno != 0) return Failed(socket, errno);
+        }
+        return ConnectBound(socket, connect.RemoteAddress, sink);
+    }
+
+    /// <inheritdoc/>
+    public AddressTable Addresses => AddressTable.Host;
+
+    /// <inheritdoc/>
+    public NtStatus OpenSocket(ushort family, out ITransportSocket? socket)
+    {
+        socket = null;
+        if (!OperatingSystem.IsLinux()) return NtStatus.NotSupported;
+        try
+        {
+            socket = new OsTransportSocket(this, NewStreamSocket(family), family);
+            return NtStatus.Success;
+        }
+        catch (SocketException e)
+        {
+            return ToStatus(e.SocketErrorCode);
+        }
+    }
+
+    /// <summary>
+    /// Connects a created (and maybe bound) socket: the fast path, else a pending connect. The socket is consumed: it
+    /// becomes the connection, or it is disposed with the failure.
+    /// </summary>
+    internal TransportConnectResult ConnectBound(Socket socket, SockAddr remote, ITransportConnectSink sink)
+    {
+        int fd = (int)socket.Handle;
+        int errno = LinuxSockets.Connect(fd, remote);
         if (errno == 0) return Connected(socket);
         if (errno != LinuxSockets.EINPROGRESS) return Failed(socket, errno);
 
@@ -61,6 +95,12 @@ public sealed class OsTransport : ITransport
         var pending = new PendingConnect(this, socket, sink);
         return pending.Start();
     }
+
+    private static Socket NewStreamSocket(ushort family) =>
+        new(family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        {
+            Blocking = false,
+        };
 
     private TransportConnectResult Connected(Socket socket)
     {

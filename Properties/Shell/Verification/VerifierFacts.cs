@@ -110,7 +110,9 @@ public sealed class VerifierFacts
         var sd = rig.Npi.Client.CacheSecurityDescriptor(new SecurityDescriptor(new ProcessId(1), Array.Empty<ProcessId>()));
         var irp = new Irp();
         Assert.Equal(NtStatus.Pending, rig.Connect(irp, Hole, sd));
-        rig.Npi.Client.ReleaseSecurityDescriptor(sd);
+        // The provider refuses the release (a contract violation at the call); the verifier has recorded it all the same.
+        Assert.Equal(CallingRule.SecurityDescriptorInUse,
+            Assert.Throws<WskContractViolationException>(() => rig.Npi.Client.ReleaseSecurityDescriptor(sd)).Rule);
         var finding = Single(rig.Verifier, VerifierRule.SecurityDescriptorReleasedWhileInUse);
         Assert.Contains(rig.Verifier.NameOf(irp), finding.Detail);
         irp.Cancel();

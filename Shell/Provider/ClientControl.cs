@@ -1,0 +1,51 @@
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// Carries out WskControlClient: <see cref="ClientControlRules"/> decides, this does what the decision says. The faithful
+/// call and every typed convenience (<see cref="WskClient.CacheSecurityDescriptor"/> and the rest) come through here, so
+/// they cannot disagree.
+/// </summary>
+internal static class ClientControl
+{
+    public static NtStatus Execute(
+        WskClient client, uint code, long inputSize, object? input, long outputSize, byte[]? output, out long outputSizeReturned,
+        Irp? irp, Irql irql = Irql.PassiveLevel)
+    {
+        outputSizeReturned = 0;
+        if (CallingContract.Check(irql, hasIrp: true, irp is null || IrpDecider.IsIdle(irp.State), client.IsLive) is { } broken)
+            throw new WskContractViolationException(broken, $"WskControlClient({code}) breaks the calling contract");
+        irp?.Submit();
+
+        var registration = client.Registration;
+        var transports = registration.Provider.Transports; // one snapshot: the size told and the bytes written agree
+        var decision = ClientControlRules.Decide(new ClientControlCall(
+            code, irp is not null, inputSize, input, outputSize, output?.Length ?? -1, transports.Count, client.HasCreatedSockets));
+        var status = decision.Status;
+        long written = decision.OutputSizeReturned;
+        switch (decision.Action)
+        {
+            case ClientControlAction.WriteTransportList:
+                WskTransportCodec.Encode(transports, output);
+                break;
+            case ClientControlAction.ArmTransportListChange:
+                registration.ArmTransportListChange(irp!);
+                return NtStatus.Pending;
+            case ClientControlAction.CacheSecurityDescriptor:
+                PointerCodec.ToBytes(registration.CacheSd(client.Id, (SecurityDescriptor)input!)).CopyTo(output!, 0);
+                break;
+            case ClientControlAction.ReleaseSecurityDescriptor:
+                var handle = PointerCodec.Read((byte[])input!);
+                registration.Verifier?.OnSdReleased(handle); // recorded before the rule below may refuse it
+                if (!registration.ReleaseSd(client.Id, handle)) status = NtStatus.InvalidParameter;
+                break;
+            case ClientControlAction.SetStaticEventCallbacks:
+                if (!client.TrySetStaticEventMask(((EventCallbackControl)input!).EventMask)) status = NtStatus.InvalidDeviceState;
+                break;
+        }
+        outputSizeReturned = written;
+        irp?.IoCompleteRequest(status, written != 0 ? written : null); // Information: bytes written, or needed on overflow
+        return status;
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// The WSK subsystem that registrations attach to (the NMR provider side, wsk-contract §7): its transport, whether it is
+/// attached yet (a capture before that waits or answers STATUS_DEVICE_NOT_READY), the transport list it offers, and the
+/// clock its waits use. Every timer goes through <see cref="Time"/>, so tests run the waits in virtual time.
+/// </summary>
+public sealed class WskProvider
+{
+    private readonly object _gate = new();
+    private IReadOnlyList<WskTransport> _transports = TransportCatalogue.All;
+    private bool _attached;
+
+    /// <summary>A provider over <paramref name="transport"/>.</summary>
+    /// <param name="transport">Where its sockets go.</param>
+    /// <param name="time">The clock for capture timeouts (the system clock when null).</param>
+    /// <param name="attached">False for a provider that is not ready yet: captures wait for <see cref="Attach"/>.</param>
+    public WskProvider(ITransport transport, TimeProvider? time = null, bool attached = true)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        Transport = transport;
+        Time = time ?? TimeProvider.System;
+        _attached = attached;
+    }
+
+    /// <summary>The provider every registration uses unless given another: the real OS, attached, the system clock.</summary>
+    public static WskProvider Shared { get; } = new(OsTransport.Shared);
+
+    /// <summary>Where sockets go.</summary>
+    public ITransport Transport { get; }
+
+    /// <summary>The clock of capture timeouts.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>True once attached: captures succeed from then on.</summary>
+    public bool IsAttached
+    {
+        get { lock (_gate) return _attached; }
+    }
+
+    /// <summary>The WSK_TRANSPORT entries offered now: always a subset of <see cref="TransportCatalogue.All"/>.</summary>
+    public IReadOnlyList<WskTransport> Transports
+    {
+        get { lock (_gate) return _transports; }
+    }
+
+    /// <summary>Raised (outside any lock) after <see cref="Attach"/> or a change of <see cref="Transports"/>.</summary>
+    internal event Action<ProviderChange>? Changed;
+
+    /// <summary>The provider becomes ready: waiting captures succeed.</summary>
+    public void Attach()
+    {
+        lock (_gate)
+        {
+            if (_attached) return;
+            _attached = true;
+        }
+        Changed?.Invoke(ProviderChange.Attached);
+    }
+
+    /// <summary>
+    /// Changes the offered transports (a stack added or withdrawn): WSK_TRANSPORT_LIST_CHANGE IRPs complete. Only entries
+    /// of the catalogue may be offered, so the list never names a combination the provider would refuse.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is not in <see cref="TransportCatalogue.All"/>.</exception>
+    public void SetTransports(IEnumerable<WskTransport> transports)
+    {
+        ArgumentNullException.ThrowIfNull(transports);
+        var list = transports.Distinct().ToArray();
+        if (list.FirstOrDefault(t => !TransportCatalogue.All.Contains(t)) is { } foreign)
+            throw new ArgumentException($"{foreign} is not a transport this provider has", nameof(transports));
+        lock (_gate)
+        {
+            if (list.SequenceEqual(_transports)) return;
+            _transports = list;
+        }
+        Changed?.Invoke(ProviderChange.TransportList);
+    }
+}
+
+/// <summary>What changed at a provider.</summary>
+internal enum ProviderChange
+{
+    /// <summary>It attached.</summary>
+    Attached,
+    /// <summary>Its transport list changed.</summary>
+    TransportList,
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Threading;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// The reactive forms of WskControlClient and of the registration life cycle (wsk-contract §5, §7). Each is cold: the
+/// call is made per subscription. Waits run on the provider's clock, so a test drives them in virtual time.
+/// </summary>
+public static class WskRegistrationReactive
+{
+    /// <summary>
+    /// WskControlClient. WSK_TRANSPORT_LIST_CHANGE takes an IRP: the completion arrives when the list changes (STATUS_SUCCESS)
+    /// or deregistration cancels it (STATUS_CANCELLED); disposing first cancels the IRP. Every other code answers inside
+    /// the call, without an IRP; <paramref name="outputSize"/> bytes are offered as its output buffer.
+    /// </summary>
+    public static IObservable<OperationCompletion> ControlClient(this WskProviderDispatch dispatch, WskClient client, uint controlCode,
+        object? input = null, long inputSize = 0, int outputSize = 0)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(client);
+        if (controlCode == ClientControlCodes.TransportListChange)
+            return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
+                static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp),
+                static (irp, returned) => new OperationCompletion(irp.IoStatus.Status, null, 0, returned, Array.Empty<SocketViolation>()), null);
+        return Observable.Defer(() =>
+        {
+            var output = outputSize > 0 ? new byte[outputSize] : null;
+            var status = dispatch.WskControlClient(client, controlCode, inputSize, input, outputSize, output, out long returned, null);
+            return Observable.Return(new OperationCompletion(status, output, returned, status, Array.Empty<SocketViolation>()));
+        });
+    }
+
+    /// <summary>The next change of the transport list (one WSK_TRANSPORT_LIST_CHANGE IRP per subscription).</summary>
+    public static IObservable<OperationCompletion> TransportListChanges(this WskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.Registration.Dispatch.ControlClient(client, ClientControlCodes.TransportListChange);
+    }
+
+    /// <summary>
+    /// WskCaptureProviderNPI without blocking: one capture per subscription, exactly one completion. Disposing while it
+    /// waits abandons the wait; an NPI captured after the subscriber left is released.
+    /// </summary>
+    public static IObservable<CaptureCompletion> Capture(this WskRegistration registration, uint waitTimeoutMilliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return Observable.Create<CaptureCompletion>(observer =>
+        {
+            const int Open = 0, Gone = 1, Delivered = 2;
+            int state = Open;
+            var cancel = new CancellationTokenSource();
+            var capture = registration.CaptureProviderNpiAsync(waitTimeoutMilliseconds, cancel.Token);
+            capture.AsTask().ContinueWith(t =>
+            {
+                var completion = t.Result;
+                if (Interlocked.CompareExchange(ref state, Delivered, Open) == Open)
+                {
+                    observer.OnNext(completion);
+                    observer.OnCompleted();
+                }
+                else if (completion.Npi is { } npi)
+                {
+                    registration.WskReleaseProviderNpi(npi);
+                }
+            }, CancellationToken.None, System.Threading.Tasks.TaskContinuationOptions.ExecuteSynchronously, System.Threading.Tasks.TaskScheduler.Default);
+            return Disposable.Create(() =>
+            {
+                if (Interlocked.CompareExchange(ref state, Gone, Open) == Open) cancel.Cancel();
+            });
+        });
+    }
+
+    /// <summary>WskDeregister without blocking: emits STATUS_SUCCESS when it has finished, then completes.</summary>
+    public static IObservable<NtStatus> Deregister(this WskRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return Observable.FromAsync(async () =>
+        {
+            await registration.DeregisterAsync().ConfigureAwait(false);
+            return NtStatus.Success;
+        });
+    }
+}

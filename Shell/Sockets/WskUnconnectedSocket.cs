@@ -1,0 +1,290 @@
+using System.Buffers.Binary;
+using System.Threading;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// A connection socket made by WskSocket, before it is connected: the three-step path (wsk-contract §1). Options are set
+/// with <see cref="WskControlSocket"/> before WskBind; WskConnect needs a bound socket. When
+/// WskConnect succeeds its IRP carries the connected <see cref="WskSocket"/> (the same type WskSocketConnect returns),
+/// which is this socket from then on: close either one, not both.
+/// </summary>
+public sealed class WskUnconnectedSocket : IConnectHandover
+{
+    private readonly object _gate = new();
+    private readonly WskRegistration _registration;
+    private readonly WskClient _client;
+    private readonly ITransportSocket _transport;
+    private readonly SocketRequest _request;
+    private readonly SecurityContext _context;
+    private SocketPhase _phase = SocketPhase.Created;
+    private SocketOptions _options;
+    private SockAddr? _bound;
+    private SockAddr? _remote;
+    private Irp? _connectIrp;
+    private Irp? _pendingClose;
+    private volatile WskSocket? _connected;
+    private volatile bool _released;
+    private int _closed;
+
+    internal WskUnconnectedSocket(WskRegistration registration, WskClient client, ITransportSocket transport, SocketRequest request,
+        SecurityDescriptor? descriptor)
+    {
+        _registration = registration;
+        _client = client;
+        _transport = transport;
+        _request = request;
+        _options = SocketOptions.Default with { Descriptor = descriptor };
+        _context = new SecurityContext(request.OwningProcess ?? WskRegistration.CallingProcess, request.OwningThread);
+    }
+
+    /// <summary>The socket's family.</summary>
+    public ushort Family => _request.AddressFamily;
+
+    /// <summary>The SocketContext given to WskSocket.</summary>
+    public object? SocketContext => _request.SocketContext;
+
+    /// <summary>Where the socket is in its life.</summary>
+    public SocketPhase Phase
+    {
+        get { lock (_gate) return _phase; }
+    }
+
+    /// <summary>The options as the model holds them.</summary>
+    public SocketOptions Options
+    {
+        get { lock (_gate) return _options; }
+    }
+
+    /// <summary>The bound address (the port the OS chose when 0 was asked), or null before WskBind.</summary>
+    public SockAddr? LocalAddress
+    {
+        get { lock (_gate) return _bound; }
+    }
+
+    /// <summary>The connected socket once WskConnect succeeded.</summary>
+    public WskSocket? ConnectedSocket => _connected;
+
+    /// <summary>True once WskCloseSocket was called on this socket (or on its connected socket).</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0 || _connected is { IsClosed: true };
+
+    /// <summary>
+    /// PFN_WSK_CONTROL_SOCKET for the options of the three-step path: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE
+    /// (ULONG), SO_WSK_SECURITY (a pointer-sized SD handle; a get caches a copy the client must release), IPV6_V6ONLY.
+    /// Each needs an IRP; the IRP completes inside the call with the returned status.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
+        long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
+    {
+        EnsureCallable(irp, irpRequired: false, irql, "WskControlSocket");
+        outputSizeReturned = 0;
+        irp?.Submit();
+        NtStatus status;
+        OptionDecision decision;
+        lock (_gate)
+        {
+            var call = new OptionCall(requestType, controlCode, level, inputSize, inputBuffer, outputSize, outputBuffer?.Length ?? -1,
+                irp is not null, Family, _phase);
+            decision = _phase is SocketPhase.Created or SocketPhase.Bound
+                ? SocketOptionRules.Decide(call, _options, h => _registration.ResolveSd(_client.Id, h))
+                : new OptionDecision(NtStatus.InvalidDeviceState, _options, OptionAction.None); // connected: the WskSocket's business
+            status = decision.Status;
+            if (decision.Action == OptionAction.Set)
+            {
+                // Bind-shaping options reach the OS at WskBind; SO_KEEPALIVE on a bound socket goes at once.
+                if (_phase == SocketPhase.Bound) status = _transport.Apply(decision.Options);
+                if (status == NtStatus.Success) _options = decision.Options;
+            }
+        }
+        if (decision.Action == OptionAction.WriteValue)
+            BinaryPrimitives.WriteUInt32LittleEndian(outputBuffer, decision.Value);
+        else if (decision.Action == OptionAction.WriteDescriptorCopy)
+            BinaryPrimitives.WriteInt64LittleEndian(outputBuffer,
+                decision.Options.Descriptor is { } sd ? _registration.CacheSd(_client.Id, sd).Value : 0);
+        if (status == NtStatus.Success) outputSizeReturned = decision.OutputSize;
+        irp?.IoCompleteRequest(status, outputSizeReturned != 0 ? outputSizeReturned : null);
+        return status;
+    }
+
+    /// <summary>PFN_WSK_BIND with the SOCKADDR bytes the pointer designates (Windows layout).</summary>
+    public NtStatus WskBind(byte[]? localAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel) =>
+        WskBind(localAddress is null ? null : SockAddrCodec.Read(localAddress), flags, irp, irql);
+
+    /// <summary>
+    /// WskBind: the provider judges the address against every address its sockets hold (the sharing table, wsk-contract §9)
+    /// and refuses before the OS is asked; otherwise the OS binds. The IRP completes inside the call.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, no IRP or one in use, or a closed socket.</exception>
+    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel)
+    {
+        EnsureCallable(irp, irpRequired: true, irql, "WskBind");
+        irp.Submit();
+        NtStatus status;
+        lock (_gate)
+        {
+            var validation = SocketValidation.ValidateBind(Family, localAddress, flags, _phase);
+            status = Rejected(irp, validation.FailToSeq().ToArray());
+            if (status == NtStatus.Success)
+            {
+                var local = validation.Match(static a => a, static _ => null!);
+                var options = _options;
+                SockAddr? held = null;
+                var attempt = new BindAttempt(local, options.Share, _context, Family == AddressFamilies.Inet6 && !options.V6Only);
+                status = _registration.Transport.Addresses.Bind(attempt, options.Descriptor, Holds, Bind, out _);
+                if (status == NtStatus.Success)
+                {
+                    _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.Bound);
+                    _bound = held;
+                }
+
+                // Runs under the table's lock: the OS gets the model's options, then the bind the table allowed.
+                NtStatus Bind(out SockAddr? bound)
+                {
+                    bound = null;
+                    var applied = _transport.Apply(options);
+                    var result = applied == NtStatus.Success ? _transport.Bind(local, out bound) : applied;
+                    held = bound;
+                    return result;
+                }
+            }
+        }
+        irp.IoCompleteRequest(status);
+        return status;
+    }
+
+    /// <summary>PFN_WSK_CONNECT with the SOCKADDR bytes the pointer designates.</summary>
+    public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel) =>
+        WskConnect(remoteAddress is null ? null : SockAddrCodec.Read(remoteAddress), flags, irp, irql);
+
+    /// <summary>
+    /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
+    /// Information the connected <see cref="WskSocket"/>), STATUS_PENDING (exactly one later completion), or a failure.
+    /// An unbound socket answers STATUS_INVALID_DEVICE_STATE; after a failed connect only WskCloseSocket remains.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, no IRP or one in use, or a closed socket.</exception>
+    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel)
+    {
+        EnsureCallable(irp, irpRequired: true, irql, "WskConnect");
+        irp.Submit();
+        var operation = new ConnectOperation(_registration, irp);
+        NtStatus refused;
+        lock (_gate)
+        {
+            var validation = SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase);
+            var violations = validation.FailToSeq().ToArray();
+            refused = SocketRules.StatusFor(violations);
+            if (refused == NtStatus.Success)
+            {
+                _remote = validation.Match(static a => a, static _ => null!);
+                _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectStarted);
+                _connectIrp = irp;
+            }
+            else
+            {
+                IrpSocketViolations.Set(irp, violations);
+            }
+        }
+        return refused == NtStatus.Success ? operation.Start(this) : operation.Reject(refused);
+    }
+
+    /// <summary>
+    /// WskCloseSocket. On a connected socket it closes the <see cref="WskSocket"/>. While a WskConnect is pending it cancels
+    /// that IRP and completes the close IRP once the connect IRP has completed (returning STATUS_PENDING). Never fails.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">No IRP or one in use, or a second close.</exception>
+    public NtStatus WskCloseSocket(Irp irp)
+    {
+        if (_connected is { } connected)
+        {
+            Interlocked.Exchange(ref _closed, 1);
+            return connected.WskCloseSocket(irp);
+        }
+        EnsureCallable(irp, irpRequired: true, Irql.PassiveLevel, "WskCloseSocket");
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was already closed");
+        irp.Submit();
+        Irp? connecting;
+        lock (_gate)
+        {
+            connecting = _phase == SocketPhase.Connecting ? _connectIrp : null;
+            if (connecting is not null) _pendingClose = irp;
+            else _phase = SocketPhase.Closed;
+        }
+        if (connecting is not null)
+        {
+            connecting.Cancel(); // the connect IRP completes (cancelled, or connected: then the new socket is closed)
+            return NtStatus.Pending;
+        }
+        Release();
+        irp.IoCompleteRequest(NtStatus.Success);
+        return NtStatus.Success;
+    }
+
+    TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _transport.Connect(_remote!, sink);
+
+    WskSocket IConnectHandover.Connected(ITransportConnection connection)
+    {
+        Irp? close;
+        WskSocket socket;
+        lock (_gate)
+        {
+            var request = new ConnectRequest(_client.Id, _request.SocketType, _request.Protocol, _bound, _remote, 0,
+                _request.SocketContext, _request.Dispatch, _request.OwningProcess, _request.OwningThread, _request.SecurityDescriptor);
+            // The socket count moves with it: it was counted when WskSocket created this socket.
+            socket = new WskSocket(_registration, connection, new ValidConnect(Family, _bound!, _remote!, request), _client.StaticEventMask);
+            _connected = socket;
+            _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.Connected);
+            close = _pendingClose;
+        }
+        _registration.Verifier?.OnSocketOpened(socket);
+        if (close is not null)
+        {
+            socket.WskCloseSocket(new Irp());
+            close.IoCompleteRequest(NtStatus.Success);
+        }
+        return socket;
+    }
+
+    void IConnectHandover.Failed()
+    {
+        Irp? close;
+        lock (_gate)
+        {
+            _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectFailed);
+            close = _pendingClose;
+            if (close is not null) _phase = SocketPhase.Closed;
+        }
+        _released = true; // the transport released the OS socket with the failure; the address is free
+        if (close is null) return;
+        Release();
+        close.IoCompleteRequest(NtStatus.Success);
+    }
+
+    private void Release()
+    {
+        _released = true;
+        _transport.Close();
+        _registration.SocketClosed();
+    }
+
+    // Lock-free: the address table asks while it holds its own lock.
+    private bool Holds() => _connected is { } socket ? !socket.IsClosed : !_released;
+
+    private static NtStatus Rejected(Irp irp, SocketViolation[] violations)
+    {
+        if (violations.Length == 0) return NtStatus.Success;
+        IrpSocketViolations.Set(irp, violations);
+        return SocketRules.StatusFor(violations);
+    }
+
+    private void EnsureCallable(Irp? irp, bool irpRequired, Irql irql, string call)
+    {
+        if (CallingContract.Check(irql, irp is not null || !irpRequired, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
+            throw new WskContractViolationException(broken, $"{call} breaks the calling contract");
+        if (IsClosed)
+            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
+        if (irp is not null) IrpSocketViolations.Clear(irp);
+    }
+}
