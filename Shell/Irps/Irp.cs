@@ -40,11 +40,11 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     private IrpCompletionRoutine? _completionRoutine;
     private object? _completionContext;
     private IIrpCancelRoutine? _cancelRoutine;
-    private ManualResetValueTaskSourceCore<IoStatus> _waiter;
+    private ManualResetValueTaskSourceCore<bool> _waiter; // the result itself is _ioStatus: kept once, not twice
     private List<IrpViolation>? _violations;
     private IReadOnlyList<ConnectViolation> _parameterViolations = Array.Empty<ConnectViolation>();
-    private long _completions;
-    private long _submissions;
+    private int _completions;
+    private int _submissions;
     [ThreadStatic] private static Irp? t_delivering; // the IRP whose completion routine runs on this thread (verifier only)
 
     /// <summary>Allocates an idle IRP (IoAllocateIrp).</summary>
@@ -77,10 +77,10 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     public IoStatus IoStatus => Volatile.Read(ref _published) == 1 ? _ioStatus : default;
 
     /// <summary>How many times this IRP has been completed, over all its uses.</summary>
-    public long CompletionCount => Interlocked.Read(ref _completions);
+    public long CompletionCount => Volatile.Read(ref _completions);
 
     /// <summary>How many times this IRP has been submitted, over all its uses.</summary>
-    public long SubmissionCount => Interlocked.Read(ref _submissions);
+    public long SubmissionCount => Volatile.Read(ref _submissions);
 
     /// <summary>Every completion that arrived when the IRP was not the completer's to complete (double completion and the like).</summary>
     public IReadOnlyList<IrpViolation> Violations
@@ -137,7 +137,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         EnterWaiter();
         // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
         // (SetResult only queues the awaiting continuation: no caller code runs under the lock.)
-        if (_waiter.Version == version) _waiter.SetResult(_ioStatus);
+        if (_waiter.Version == version) _waiter.SetResult(true);
         Volatile.Write(ref _waiterLock, 0);
         return true;
     }
@@ -229,7 +229,11 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         }
     }
 
-    IoStatus IValueTaskSource<IoStatus>.GetResult(short token) => _waiter.GetResult(token);
+    IoStatus IValueTaskSource<IoStatus>.GetResult(short token)
+    {
+        _waiter.GetResult(token); // validates the token: a stale awaiter of an earlier use fails here
+        return _ioStatus;
+    }
 
     ValueTaskSourceStatus IValueTaskSource<IoStatus>.GetStatus(short token) => _waiter.GetStatus(token);
 

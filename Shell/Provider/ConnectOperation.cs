@@ -32,12 +32,21 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
     private ValidConnect? _connect;
     private ITransportCancel? _pending;
     private IConnectHandover _handover;
-    // WskSocketConnect's own holdings: the SD it pins until the IRP completes, and the address it reserved.
-    private SecurityDescriptorHandle? _pinnedSd;
-    private SecurityDescriptor? _descriptor;
-    private AddressTable.Entry? _reserved;
-    private volatile WskSocket? _socket;
-    private volatile bool _failed;
+    // WskSocketConnect's own holdings (an SD it pins until the IRP completes, an address it reserved), created only by a
+    // connect that has any: the usual wildcard, port-0, no-SD connect allocates nothing for them.
+    private Holdings? _holdings;
+
+    private sealed class Holdings
+    {
+        public SecurityDescriptorHandle? PinnedSd;
+        public SecurityDescriptor? Descriptor;
+        public AddressTable.Entry? Reserved;
+        public volatile WskSocket? Socket;
+        public volatile bool Failed;
+
+        // Lock-free: the address table asks while it holds its own lock.
+        public bool Holds() => Socket is { } socket ? !socket.IsClosed : !Failed;
+    }
 
     public ConnectOperation(WskRegistration registration, Irp irp)
     {
@@ -149,16 +158,18 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
     private NtStatus Reserve(ValidConnect connect)
     {
         var request = connect.Request;
+        if (request.SecurityDescriptor is null && connect.BindsAnywhere) return NtStatus.Success; // nothing to pin or judge
+        var holdings = _holdings = new Holdings();
         if (request.SecurityDescriptor is { } handle)
         {
-            _descriptor = _registration.PinSd(request.Client, handle);
-            if (_descriptor is null) return ConnectRules.StatusOf(ConnectRule.SecurityDescriptorNotCached); // released meanwhile
-            _pinnedSd = handle;
+            holdings.Descriptor = _registration.PinSd(request.Client, handle);
+            if (holdings.Descriptor is null) return ConnectRules.StatusOf(ConnectRule.SecurityDescriptorNotCached); // released meanwhile
+            holdings.PinnedSd = handle;
         }
         if (connect.BindsAnywhere || AddressSharing.PortOf(connect.LocalAddress) == 0) return NtStatus.Success;
         var attempt = new BindAttempt(connect.LocalAddress, ShareOption.None,
             new SecurityContext(request.OwningProcess ?? WskRegistration.CallingProcess, request.OwningThread));
-        var status = _registration.Transport.Addresses.Bind(attempt, _descriptor, Holds, ReserveOnly, out _reserved);
+        var status = _registration.Transport.Addresses.Bind(attempt, holdings.Descriptor, holdings.Holds, ReserveOnly, out holdings.Reserved);
         if (status != NtStatus.Success) Unpin();
         return status;
     }
@@ -169,9 +180,6 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         return NtStatus.Success;
     }
 
-    // Lock-free: the address table asks while it holds its own lock.
-    private bool Holds() => _socket is { } socket ? !socket.IsClosed : !_failed;
-
     TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _registration.Transport.Connect(_connect!, sink);
 
     WskSocket IConnectHandover.Connected(ITransportConnection connection)
@@ -180,23 +188,27 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         var socket = new WskSocket(_registration, connection, _connect, staticEvents);
         _registration.SocketOpened();
         _registration.Verifier?.OnSocketOpened(socket);
-        _socket = socket;
-        if (_reserved is null && !_connect!.BindsAnywhere && connection.GetLocalAddress(out var bound).IsSuccess && bound is not null)
-            _registration.Transport.Addresses.Enter(new Binding(bound, ShareOption.None, _descriptor), Holds);
-        Unpin();
+        if (_holdings is { } holdings)
+        {
+            holdings.Socket = socket;
+            if (holdings.Reserved is null && !_connect.BindsAnywhere && connection.GetLocalAddress(out var bound).IsSuccess && bound is not null)
+                _registration.Transport.Addresses.Enter(new Binding(bound, ShareOption.None, holdings.Descriptor), holdings.Holds);
+            Unpin();
+        }
         return socket;
     }
 
     void IConnectHandover.Failed()
     {
-        _failed = true;
-        if (_reserved is { } entry) _registration.Transport.Addresses.Withdraw(entry);
+        if (_holdings is not { } holdings) return;
+        holdings.Failed = true;
+        if (holdings.Reserved is { } entry) _registration.Transport.Addresses.Withdraw(entry);
         Unpin();
     }
 
     private void Unpin()
     {
-        if (_pinnedSd is { } handle) _registration.UnpinSd(handle);
-        _pinnedSd = null;
+        if (_holdings?.PinnedSd is { } handle) _registration.UnpinSd(handle);
+        if (_holdings is not null) _holdings.PinnedSd = null;
     }
 }
