@@ -61,27 +61,14 @@ public static class ConnectRules
         (ConnectRule.SecurityDescriptorNotCached, NtStatus.InvalidParameter, "only WSK_CACHE_SD output of this client, not yet released, may be passed"),
     };
 
-    private static readonly NtStatus[] ByRule = BuildIndex();
-
-    private static NtStatus[] BuildIndex()
-    {
-        var index = new NtStatus[Table.Count];
-        foreach (var (rule, status, _) in Table) index[(int)rule] = status;
-        return index;
-    }
+    private static readonly RuleTable<ConnectRule> Rules = new(Table);
 
     /// <summary>The status of one rule.</summary>
-    public static NtStatus StatusOf(ConnectRule rule) => ByRule[(int)rule];
+    public static NtStatus StatusOf(ConnectRule rule) => Rules.StatusOf(rule);
 
     /// <summary>
     /// The one status a rejected call returns: the status of the violation with the highest precedence
-    /// (lowest <see cref="ConnectRule"/> value). An empty list has no status to give and answers STATUS_SUCCESS.
+    /// (lowest <see cref="ConnectRule"/> value); STATUS_SUCCESS for none.
     /// </summary>
-    public static NtStatus StatusFor(IEnumerable<ConnectViolation> violations)
-    {
-        ConnectRule? first = null;
-        foreach (var v in violations)
-            if (first is null || v.Rule < first) first = v.Rule;
-        return first is { } rule ? StatusOf(rule) : NtStatus.Success;
-    }
+    public static NtStatus StatusFor(IEnumerable<ConnectViolation> violations) => Rules.StatusFor(System.Linq.Enumerable.Select(violations, static v => v.Rule));
 }

@@ -100,26 +100,16 @@ public static class SocketRules
         (SocketRule.NoLongerFunctional, NtStatus.FileForcedClosed, "a failed WskConnect leaves the socket unusable; close it"),
     };
 
-    private static readonly NtStatus[] ByRule = BuildIndex();
-
-    private static NtStatus[] BuildIndex()
-    {
-        var index = new NtStatus[Table.Count];
-        foreach (var (rule, status, _) in Table) index[(int)rule] = status;
-        return index;
-    }
+    private static readonly RuleTable<SocketRule> Rules = new(Table);
 
     /// <summary>The status of one rule.</summary>
-    public static NtStatus StatusOf(SocketRule rule) => ByRule[(int)rule];
+    public static NtStatus StatusOf(SocketRule rule) => Rules.StatusOf(rule);
 
-    /// <summary>The status of the first rule broken (STATUS_SUCCESS for none).</summary>
-    public static NtStatus StatusFor(IEnumerable<SocketViolation> violations)
-    {
-        SocketRule? first = null;
-        foreach (var v in violations)
-            if (first is null || v.Rule < first) first = v.Rule;
-        return first is { } rule ? StatusOf(rule) : NtStatus.Success;
-    }
+    /// <summary>
+    /// The one status a rejected call returns: the status of the violation with the highest precedence
+    /// (lowest <see cref="SocketRule"/> value); STATUS_SUCCESS for none.
+    /// </summary>
+    public static NtStatus StatusFor(IEnumerable<SocketViolation> violations) => Rules.StatusFor(System.Linq.Enumerable.Select(violations, static v => v.Rule));
 }
 
 /// <summary>
