@@ -17,7 +17,7 @@ namespace Wsk.Examples;
 /// </summary>
 internal static class FaultsCommand
 {
-    private static readonly SockAddrIn Server = new(0x0A00_0001, 80);
+    private static readonly SockAddrIn Server = new(0xC000_0201, 80);
 
     public static int Run(int seed)
     {
@@ -44,7 +44,7 @@ internal static class FaultsCommand
 
         IrpLog.Line("faults", $"simulated network, seed {seed}, virtual time; the listener is {Server}");
         Connect("refuse", FaultScript.PendingFor(TimeSpan.FromMilliseconds(20), ConnectFault.Refuse), Server, NtStatus.ConnectionRefused);
-        Connect("timeout", FaultScript.BlackHoleWith(retryBudget: 3), new SockAddrIn(0x0A00_0063, 80), NtStatus.IoTimeout);
+        Connect("timeout", FaultScript.BlackHoleWith(retryBudget: 3), new SockAddrIn(0xC000_0263, 80), NtStatus.IoTimeout);
         var won = Connect("cancel-wins", FaultScript.PendingFor(TimeSpan.FromMilliseconds(50)), Server, NtStatus.Cancelled);
         var lost = Connect("cancel-loses", FaultScript.PendingFor(TimeSpan.FromMilliseconds(50)) with { IgnoresCancel = true }, Server, NtStatus.Success);
         time.Schedule(TimeSpan.FromMilliseconds(10), () =>

@@ -16,7 +16,7 @@ namespace Wsk.Properties.Shell.Model;
 /// </summary>
 public sealed class WskSystem
 {
-    public static readonly SockAddrIn Server = new(0x0A00_0001, 80);
+    public static readonly SockAddrIn Server = new(0xC000_0201, 80);
 
     public WskSystem(Func<SimulatedNetwork, ITransport>? plant = null, System.Collections.Concurrent.ConcurrentDictionary<string, int>? stats = null, int seed = 1)
     {

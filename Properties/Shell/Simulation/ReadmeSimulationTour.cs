@@ -43,7 +43,7 @@ public sealed class ReadmeSimulationTour
         // README-SIMULATION-BEGIN
         var time = new HistoricalScheduler();                                 // virtual time: a test never sleeps
         var network = new SimulatedNetwork(time, seed: 42);                   // same seed, same script: same trace
-        var server = network.Listen(new SockAddrIn(0x0A00_0001, 80));         // 10.0.0.1:80 accepts...
+        var server = network.Listen(new SockAddrIn(0xC000_0201, 80));         // 192.0.2.1:80 accepts...
         network.ScriptNextConnect(FaultScript.BlackHoleWith(retryBudget: 3)); // ...but the first SYN is lost
         WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), network, out var registration);
         var verifier = new WskVerifier().Attach(registration);                // every caller mistake becomes a finding

@@ -12,8 +12,8 @@ namespace Wsk.Properties.Shell.Simulation;
 /// </summary>
 public sealed class SimulatedRig
 {
-    /// <summary>10.0.0.1:80, where the rig's listener accepts.</summary>
-    public static readonly SockAddrIn Server = new(0x0A00_0001, 80);
+    /// <summary>192.0.2.1:80, where the rig's listener accepts.</summary>
+    public static readonly SockAddrIn Server = new(0xC000_0201, 80);
 
     public SimulatedRig(int seed = 0, int jitterMilliseconds = 0, WskVerifier? verifier = null)
     {

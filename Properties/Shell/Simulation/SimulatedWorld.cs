@@ -14,8 +14,8 @@ namespace Wsk.Properties.Shell.Simulation;
 /// </summary>
 public sealed class SimulatedWorld : ConnectWorld
 {
-    private const uint Listening = 0x0A00_0001, Refusing = 0x0A00_0002, BlackHole = 0x0A00_0003,
-        NetDown = 0x0A00_0004, HostDown = 0x0A00_0005;
+    private const uint Listening = 0xC000_0201, Refusing = 0xC000_0202, BlackHole = 0xC000_0203,
+        NetDown = 0xC000_0204, HostDown = 0xC000_0205;
     private static readonly UInt128 ListeningV6 = (UInt128)0xFD00 << 112 | 1;
 
     public SimulatedWorld(int seed = 1) : this(new SimulatedNetwork(new HistoricalScheduler(), seed)) { }

@@ -12,7 +12,7 @@ namespace Wsk.Properties.Shell.Verification;
 /// <summary>The verifier catches each caller mistake it promises to, names the rule and the object, and stays quiet on a clean run.</summary>
 public sealed class VerifierFacts
 {
-    private static readonly SockAddrIn Hole = new(0x0A00_0009, 80);
+    private static readonly SockAddrIn Hole = new(0xC000_0209, 80);
 
     private sealed class Rig
     {
