@@ -31,36 +31,21 @@ internal sealed class FaithfulClient : BenchClient
     {
         var irp = new Irp();
         var closeIrp = new Irp();
-        int inline = 0, pending = 0, failed = 0;
-        string? firstFailure = null;
+        var tally = new WorkerTally();
         while (measurement.TryTake(out int index))
         {
             long start = Stopwatch.GetTimestamp();
             NtStatus returned = _dispatch.WskSocketConnect(_client, SocketTypes.Stream, Protocols.Tcp, _local, _remote,
                 flags: 0, socketContext: null, dispatch: null, owningProcess: null, owningThread: null,
                 securityDescriptor: null, irp);
-            IoStatus io;
-            if (returned.IsPending)
-            {
-                pending++;
-                io = await irp.WaitAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                // Not pending: the IRP was completed inside the call and IoStatus is already final.
-                if (returned == NtStatus.Success) inline++;
-                io = irp.IoStatus;
-            }
+            // Not pending: the IRP was completed inside the call and IoStatus is already final.
+            IoStatus io = returned.IsPending ? await irp.WaitAsync().ConfigureAwait(false) : irp.IoStatus;
             measurement.Latencies[index] = Stopwatch.GetTimestamp() - start;
 
-            if (io.Socket is { } socket) socket.WskCloseSocket(closeIrp); // abortive, and completes inside the call
-            if (io.Status != NtStatus.Success)
-            {
-                failed++;
-                firstFailure ??= io.Status.ToString();
-            }
+            io.Socket?.WskCloseSocket(closeIrp); // abortive, and completes inside the call
+            tally.Count(returned, io.Status);
         }
-        measurement.Add(inline, pending, failed, firstFailure);
+        tally.AddTo(measurement);
     }
 
     private static byte[] Encode(SockAddr address) =>

@@ -24,8 +24,7 @@ internal sealed class ObservableClient : BenchClient
     {
         var awaiter = new CompletionAwaiter();
         var closeIrp = new Irp();
-        int inline = 0, pending = 0, failed = 0;
-        string? firstFailure = null;
+        var tally = new WorkerTally();
         while (measurement.TryTake(out int index))
         {
             long start = Stopwatch.GetTimestamp();
@@ -35,15 +34,9 @@ internal sealed class ObservableClient : BenchClient
             measurement.Latencies[index] = Stopwatch.GetTimestamp() - start;
 
             subscription.Dispose(); // after the completion: nothing to cancel, the socket is ours
-            if (completion.ReturnStatus.IsPending) pending++;
-            else if (completion.ReturnStatus == NtStatus.Success) inline++;
-            if (completion.Socket is { } socket) socket.WskCloseSocket(closeIrp);
-            if (completion.Status != NtStatus.Success)
-            {
-                failed++;
-                firstFailure ??= completion.Status.ToString();
-            }
+            completion.Socket?.WskCloseSocket(closeIrp);
+            tally.Count(completion.ReturnStatus, completion.Status);
         }
-        measurement.Add(inline, pending, failed, firstFailure);
+        tally.AddTo(measurement);
     }
 }
