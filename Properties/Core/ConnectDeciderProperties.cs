@@ -5,6 +5,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
+using Step = Wsk.Properties.Core.FoldStep<Wsk.Core.ConnectCommand, Wsk.Core.ConnectState, Wsk.Core.ConnectEvent>;
 
 namespace Wsk.Properties.Core;
 
@@ -15,24 +16,8 @@ namespace Wsk.Properties.Core;
 /// </summary>
 public class ConnectDeciderProperties
 {
-    /// <summary>One step of a fold.</summary>
-    public readonly record struct Step(int Index, ConnectCommand Command, ConnectState Before, ConnectEvent Event, ConnectState After);
-
     /// <summary>Folds <paramref name="commands"/> from <see cref="ConnectDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<ConnectCommand> commands)
-    {
-        var steps = new List<Step>();
-        var state = ConnectDecider.Initial;
-        int i = 0;
-        foreach (var command in commands)
-        {
-            var e = ConnectDecider.Decide(command, state);
-            var next = ConnectDecider.Evolve(state, e);
-            steps.Add(new Step(i++, command, state, e, next));
-            state = next;
-        }
-        return steps;
-    }
+    public static List<Step> Fold(IEnumerable<ConnectCommand> commands) => DeciderFold.Run<ConnectCommand, ConnectState, ConnectEvent>(ConnectDecider.Initial, ConnectDecider.Decide, ConnectDecider.Evolve, commands);
 
     private static string Show(ConnectCommand c) => c.Kind switch
     {

@@ -5,29 +5,15 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
+using Step = Wsk.Properties.Core.FoldStep<Wsk.Core.IrpCommand, Wsk.Core.IrpState, Wsk.Core.IrpEvent>;
 
 namespace Wsk.Properties.Core;
 
 /// <summary>The IRP decider folded over random command sequences (wsk-contract §0.1, §3).</summary>
 public class IrpDeciderProperties
 {
-    /// <summary>One step of a fold: the command, the state it met, the event it produced and the state after.</summary>
-    public readonly record struct Step(IrpCommand Command, IrpState Before, IrpEvent Event, IrpState After);
-
     /// <summary>Folds <paramref name="commands"/> from <see cref="IrpDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<IrpCommand> commands)
-    {
-        var steps = new List<Step>();
-        var state = IrpDecider.Initial;
-        foreach (var command in commands)
-        {
-            var e = IrpDecider.Decide(command, state);
-            var next = IrpDecider.Evolve(state, e);
-            steps.Add(new Step(command, state, e, next));
-            state = next;
-        }
-        return steps;
-    }
+    public static List<Step> Fold(IEnumerable<IrpCommand> commands) => DeciderFold.Run<IrpCommand, IrpState, IrpEvent>(IrpDecider.Initial, IrpDecider.Decide, IrpDecider.Evolve, commands);
 
     private static string Trace(List<Step> steps) =>
         string.Join(" | ", steps.Select(s => $"{s.Command.Kind}{(s.Command.Kind == IrpCommandKind.Complete ? "(" + s.Command.Status + ")" : "")}"

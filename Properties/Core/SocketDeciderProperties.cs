@@ -7,6 +7,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
+using Step = Wsk.Properties.Core.FoldStep<Wsk.Core.SocketCommand, Wsk.Core.SocketState, Wsk.Core.SocketEvent>;
 
 namespace Wsk.Properties.Core;
 
@@ -19,24 +20,8 @@ namespace Wsk.Properties.Core;
 /// </summary>
 public class SocketDeciderProperties
 {
-    /// <summary>One step of a fold.</summary>
-    public readonly record struct Step(int Index, SocketCommand Command, SocketState Before, SocketEvent Event, SocketState After);
-
     /// <summary>Folds <paramref name="commands"/> from <see cref="SocketDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<SocketCommand> commands)
-    {
-        var steps = new List<Step>();
-        var state = SocketDecider.Initial;
-        int i = 0;
-        foreach (var command in commands)
-        {
-            var e = SocketDecider.Decide(command, state);
-            var next = SocketDecider.Evolve(state, e);
-            steps.Add(new Step(i++, command, state, e, next));
-            state = next;
-        }
-        return steps;
-    }
+    public static List<Step> Fold(IEnumerable<SocketCommand> commands) => DeciderFold.Run<SocketCommand, SocketState, SocketEvent>(SocketDecider.Initial, SocketDecider.Decide, SocketDecider.Evolve, commands);
 
     // ------------------------------------------------------------------ the contract model
 
