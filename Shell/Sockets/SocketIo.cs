@@ -40,7 +40,13 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
     /// <summary>Bytes moved so far (a WAITALL receive fills its buffer over several transport receives).</summary>
     public int Transferred { get; set; }
 
-    /// <summary>The transport I/O running for this operation, if any.</summary>
+    /// <summary>For a receive: its name in the reader's decider.</summary>
+    public long ReaderId { get; set; }
+
+    /// <summary>For a receive: the status the reader decided it completes with.</summary>
+    public NtStatus FinalStatus { get; set; }
+
+    /// <summary>The transport I/O running for this operation, if any (sends; a receive's read belongs to the reader).</summary>
     public ITransportCancel? Pending { get; set; }
 
     /// <summary>For an event disable: the event whose running callback it waits for.</summary>

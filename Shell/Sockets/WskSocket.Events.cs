@@ -159,20 +159,22 @@ public sealed partial class WskSocket
             FinishSend(io, status, bytes);
             return;
         }
-        ReaderAnswered(ReaderKind.Irp, io, status, bytes);
-        PumpReceives();
+        Drive(ReaderCommand.ReadAnswered(status, bytes));
     }
 
     /// <summary>IoCancelIrp on one of the socket's pending IRPs.</summary>
     internal void OnIrpCancelled(SocketIo io)
     {
+        if (io.Kind == SocketIoKind.Receive)
+        {
+            CancelReceive(io);
+            return;
+        }
         bool completeNow;
         lock (_gate)
         {
             completeNow = io.Kind switch
             {
-                // A receive not yet being read into leaves the queue; one being read into is stopped at the transport.
-                SocketIoKind.Receive => !ReferenceEquals(Rx.ReaderIo, io) && Rx.Receives is not null && Rx.Receives.Remove(io),
                 SocketIoKind.Disconnect => ReferenceEquals(_disconnecting, io) && (_disconnecting = null) is null,
                 SocketIoKind.EventDisable => _disables is not null && _disables.Remove(io),
                 _ => false,

@@ -21,14 +21,6 @@ public sealed partial class WskSocket
 
     private ReceiveState Rx => _receiveState ??= new ReceiveState();
 
-    private enum ReaderKind : byte
-    {
-        Idle,
-        Irp,
-        Indication,
-        Peek,
-    }
-
     /// <summary>
     /// WskReceive: completes with the bytes that arrived (at least one), or with the full buffer under WSK_FLAG_WAITALL;
     /// STATUS_SUCCESS with 0 bytes means the peer shut down gracefully. Any other flag (WSK_FLAG_DRAIN included) answers
@@ -43,12 +35,12 @@ public sealed partial class WskSocket
         var io = new SocketIo(this, submitted, SocketIoKind.Receive, buffer, flags);
         lock (_gate)
         {
-            (Rx.Receives ??= new()).AddLast(io);
-            Rx.PeekBlocked = false;
+            io.ReaderId = ++Rx.LastId;
+            (Rx.Receives ??= new()).Add(io);
         }
-        PumpReceives();
+        Drive(ReaderCommand.Post(io.ReaderId, buffer.Length, io.WaitAll));
         if (io.IsDone) return io.Irp.IoStatus.Status;
-        io.Irp.SetCancelRoutine(io);
+        io.Irp.SetCancelRoutine(io); // runs at once if the IRP was cancelled meanwhile
         return NtStatus.Pending;
     }
 
@@ -72,209 +64,189 @@ public sealed partial class WskSocket
         get { lock (_gate) return Rx.Kept?.Count ?? 0; }
     }
 
-    /// <summary>Runs the reader until it must wait for the transport, or has nothing to do.</summary>
-    private void PumpReceives()
+    /// <summary>
+    /// Runs the reader: decides <paramref name="command"/> with <see cref="ReceiveReaderDecider"/>, does what its events say,
+    /// and goes on with what follows (the transport's answer, the callback's answer, or the next step) until the reader
+    /// must wait for the transport or has nothing to do. Decisions are taken under the socket's lock; transport calls,
+    /// completions and callbacks run outside it.
+    /// </summary>
+    private void Drive(ReaderCommand command, ITransportCancel? pendingRead = null)
     {
+        var work = new List<ReaderEvent>(4);
+        var finished = new List<SocketIo>(2);
         while (true)
         {
-            SocketIo? finished = null;
-            NtStatus finishedStatus = default;
-            ReaderKind start = ReaderKind.Idle;
-            Memory<byte> target = default;
-            SocketIo? irpTarget = null;
-            ReadOnlyMemory<byte> keptBack = default;
-            int generation;
+            ITransportCancel? cancelRead = null;
+            ReadOnlyMemory<byte> indicate = default;
+            ReaderEvent? start = null;
+            SocketIo? startInto = null;
+            bool wasPump = command.Kind == ReaderCommandKind.Pump;
+            work.Clear();
+            finished.Clear();
             lock (_gate)
             {
-                if (_state.Closed || Rx.Reader != ReaderKind.Idle) return;
-                generation = Rx.ReaderGeneration;
-                if (Rx.Receives?.First is { } first)
+                var rx = Rx;
+                if (wasPump)
+                    command = ReaderCommand.Pump((_events.Enabled & WskEvents.Receive) != 0, (_events.Enabled & WskEvents.Disconnect) != 0);
+                var events = ReceiveReaderDecider.Decide(command, rx.Reader);
+                rx.Reader = ReceiveReaderDecider.Apply(rx.Reader, events);
+                foreach (var e in events)
                 {
-                    var head = first.Value;
-                    if (!Rx.Retained.IsEmpty && head.Remaining > 0)
+                    switch (e.Kind)
                     {
-                        int n = Math.Min(Rx.Retained.Length, head.Remaining);
-                        Rx.Retained.Span[..n].CopyTo(head.Buffer.Memory.Span[head.Transferred..]);
-                        head.Transferred += n;
-                        Rx.Retained = Rx.Retained[n..];
-                        if (!head.WaitAll || head.Remaining == 0) (finished, finishedStatus) = (TakeHead(), NtStatus.Success);
-                        else continue;
+                        case ReaderEventKind.RetainedCopied:
+                            var into = rx.ReceiveOf(e.Id);
+                            rx.Retained.Span[..e.Bytes].CopyTo(into.Buffer.Memory.Span[into.Transferred..]);
+                            into.Transferred += e.Bytes;
+                            rx.Retained = rx.Retained[e.Bytes..];
+                            break;
+                        case ReaderEventKind.Completed:
+                            var done = rx.ReceiveOf(e.Id);
+                            rx.Receives!.Remove(done);
+                            done.Transferred = e.Bytes;
+                            done.FinalStatus = e.Status;
+                            finished.Add(done);
+                            break;
+                        case ReaderEventKind.ReadStarted:
+                            start = e;
+                            startInto = e.Target == ReadTarget.Receive ? rx.ReceiveOf(e.Id) : null;
+                            break;
+                        case ReaderEventKind.ReadInTransport:
+                            rx.ReaderCancel = pendingRead;
+                            break;
+                        case ReaderEventKind.TransportCancelAsked:
+                            cancelRead = rx.ReaderCancel;
+                            break;
+                        case ReaderEventKind.ReadFinished:
+                            rx.ReaderCancel = null;
+                            if (rx.ReadInto is { } target && e.Status == NtStatus.Success) target.Transferred += e.Bytes;
+                            rx.ReadInto = null;
+                            break;
+                        case ReaderEventKind.StreamEnded:
+                            var peer = new SocketCommand(e.Flag ? SocketCommandKind.PeerReset : SocketCommandKind.PeerShutdown);
+                            _state = SocketDecider.Evolve(_state, SocketDecider.Decide(peer, _state));
+                            break;
+                        case ReaderEventKind.DataIndicated:
+                            indicate = rx.Indicating = rx.IndicationBuffer.AsMemory(0, e.Bytes);
+                            break;
+                        case ReaderEventKind.RetainedIndicated:
+                            indicate = rx.Indicating = rx.Retained;
+                            rx.Retained = default;
+                            break;
+                        case ReaderEventKind.IndicationEnded:
+                            if (e.Bytes > 0)
+                            {
+                                rx.Retained = rx.Indicating.Slice(e.Offset, e.Bytes);
+                                rx.IndicationBuffer = null; // the kept-back bytes live in it now
+                            }
+                            rx.Indicating = default;
+                            break;
+                        case ReaderEventKind.DisconnectIndicated:
+                        case ReaderEventKind.Queued:
+                        case ReaderEventKind.CancelRemembered:
+                        case ReaderEventKind.Stopped:
+                            break;
                     }
-                    else if (head.Remaining == 0 || Rx.EndOfStream || _state.Aborted)
-                        (finished, finishedStatus) = (TakeHead(), NtStatus.Success);
-                    else if (Rx.Reset)
-                        (finished, finishedStatus) = (TakeHead(), head.Transferred > 0 ? NtStatus.Success : NtStatus.ConnectionReset);
-                    else
-                        (start, target, irpTarget) = (ReaderKind.Irp, head.Buffer.Memory[head.Transferred..], head);
+                    work.Add(e);
                 }
-                else if (!Rx.IndicationsStopped && !Rx.Retained.IsEmpty && (_events.Enabled & WskEvents.Receive) != 0)
-                {
-                    // Indications resumed with bytes still kept back: they are indicated first, so nothing overtakes them.
-                    keptBack = Rx.Retained;
-                    Rx.Retained = default;
-                    Rx.Reader = ReaderKind.Indication;
-                }
-                else if (CanRead && !Rx.IndicationsStopped && (_events.Enabled & WskEvents.Receive) != 0)
-                    (start, target) = (ReaderKind.Indication, Rx.IndicationBuffer ??= new byte[IndicationBufferSize]);
-                else if (CanRead && !Rx.PeekBlocked && Rx.Retained.IsEmpty && (_events.Enabled & WskEvents.Disconnect) != 0)
-                    (start, target) = (ReaderKind.Peek, Rx.PeekByte ??= new byte[1]);
-                else
-                    return;
-
-                if (finished is null && keptBack.IsEmpty)
-                {
-                    Rx.Reader = start;
-                    Rx.ReaderIo = irpTarget;
-                }
+                if (start is not null) rx.ReadInto = startInto;
             }
 
-            if (!keptBack.IsEmpty)
+            cancelRead?.Cancel();
+            foreach (var io in finished) io.TryCompleteWithBytes(io.FinalStatus);
+
+            ReaderCommand? next = null;
+            foreach (var e in work)
             {
-                Indicate(keptBack);
-                continue;
-            }
-
-            if (finished is not null)
-            {
-                finished.TryCompleteWithBytes(finishedStatus);
-                continue;
-            }
-
-            ITransportIoSink sink = irpTarget is null ? ReaderSinkOf() : irpTarget;
-            var result = _connection.Receive(target, start == ReaderKind.Peek ? TransportReceiveMode.Peek : TransportReceiveMode.Some, sink);
-            if (result.Status.IsPending)
-            {
-                lock (_gate)
+                switch (e.Kind)
                 {
-                    if (Rx.ReaderGeneration == generation && Rx.Reader == start)
-                    {
-                        Rx.ReaderCancel = result.Pending;
-                        if (irpTarget is not null) irpTarget.Pending = result.Pending;
-                    }
+                    case ReaderEventKind.ReadStarted:
+                        next = StartRead(e, startInto, out pendingRead);
+                        break;
+                    case ReaderEventKind.DataIndicated or ReaderEventKind.RetainedIndicated:
+                        next = Indicate(indicate);
+                        break;
+                    case ReaderEventKind.DisconnectIndicated:
+                        IndicateDisconnect(e.Flag);
+                        break;
                 }
-                if (irpTarget is not null && IsClosed) result.Pending?.Cancel();
-                return;
             }
-            ReaderAnswered(start, irpTarget, result.Status, result.Bytes);
+            if (next is { } follow) command = follow;
+            else if (wasPump && work.Count == 0) return;
+            else command = new ReaderCommand(ReaderCommandKind.Pump);
         }
     }
 
-    private bool CanRead => !Rx.EndOfStream && !Rx.Reset && !_state.Aborted;
-
-    /// <summary>The transport answered the reader: account for it, complete or indicate, and report the stream's end.</summary>
-    private void ReaderAnswered(ReaderKind kind, SocketIo? io, NtStatus status, int bytes)
+    /// <summary>Starts the transport read the reader decided; the answer, when inside the call, is the next command.</summary>
+    private ReaderCommand? StartRead(ReaderEvent read, SocketIo? into, out ITransportCancel? pending)
     {
-        bool indicateData = false, indicateEnd = false, indicateReset = false;
-        SocketIo? finished = null;
-        NtStatus finishedStatus = default;
+        Memory<byte> target;
+        ITransportIoSink sink;
         lock (_gate)
         {
-            Rx.Reader = ReaderKind.Idle;
-            Rx.ReaderIo = null;
-            Rx.ReaderCancel = null;
-            Rx.ReaderGeneration++;
-            bool cancelled = status == NtStatus.Cancelled;
-            if (status == NtStatus.Success && bytes == 0) // no read is ever started into an empty buffer: 0 is the FIN
+            switch (read.Target)
             {
-                Rx.EndOfStream = true;
-                _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.PeerShutdown), _state));
-                indicateEnd = !Rx.DisconnectIndicated;
-            }
-            else if (status == NtStatus.ConnectionReset)
-            {
-                Rx.Reset = true;
-                _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.PeerReset), _state));
-                indicateReset = !Rx.DisconnectIndicated;
-            }
-
-            switch (kind)
-            {
-                case ReaderKind.Irp:
-                    if (status == NtStatus.Success) io!.Transferred += bytes;
-                    bool satisfied = status != NtStatus.Success || bytes == 0 || !io!.WaitAll || io.Remaining == 0;
-                    if (satisfied && !io!.IsDone)
-                    {
-                        Rx.Receives!.Remove(io);
-                        finished = io;
-                        finishedStatus = io.Transferred > 0 ? NtStatus.Success : status;
-                        // A completed receive lets stopped indications resume (wsk-contract §4).
-                        Rx.IndicationsStopped = false;
-                        Rx.PeekBlocked = false;
-                    }
+                case ReadTarget.Receive:
+                    target = into!.Buffer.Memory[read.Offset..];
+                    sink = into;
                     break;
-                case ReaderKind.Indication:
-                    indicateData = status == NtStatus.Success && bytes > 0 && !_state.Closed;
-                    // The reader stays busy until the client has answered: a receive posted from inside the callback
-                    // must not read past the bytes being indicated, or it would overtake the bytes kept back.
-                    if (indicateData) Rx.Reader = ReaderKind.Indication;
+                case ReadTarget.Indication:
+                    target = Rx.IndicationBuffer ??= new byte[IndicationBufferSize];
+                    sink = Rx.ReaderSink ??= new ReaderSink(this);
                     break;
-                case ReaderKind.Peek:
-                    if (status == NtStatus.Success && bytes > 0) Rx.PeekBlocked = true; // data waits for the client's receive
+                default:
+                    target = Rx.PeekByte ??= new byte[1];
+                    sink = Rx.ReaderSink ??= new ReaderSink(this);
                     break;
             }
-            if (cancelled || _state.Closed || _state.Aborted) indicateEnd = indicateReset = false;
         }
-
-        finished?.TryCompleteWithBytes(finishedStatus);
-        if (indicateData) Indicate(Rx.IndicationBuffer.AsMemory(0, bytes));
-        if (indicateEnd || indicateReset) IndicateDisconnect(indicateReset);
+        var mode = read.Target == ReadTarget.Peek ? TransportReceiveMode.Peek : TransportReceiveMode.Some;
+        var result = _connection.Receive(target, mode, sink);
+        pending = result.Pending;
+        // Pending: the read exists now, and a cancel asked meanwhile reaches it through ReadPending.
+        return result.Status.IsPending ? ReaderCommand.ReadPending(read.ReadNumber) : ReaderCommand.ReadAnswered(result.Status, result.Bytes);
     }
 
-    /// <summary>Hands <paramref name="data"/> to the client's receive callback, applies its answer, then frees the reader.</summary>
-    private void Indicate(ReadOnlyMemory<byte> data)
+    /// <summary>Lets the reader start whatever it can now (after a callback was enabled).</summary>
+    private void PumpReceives() => Drive(new ReaderCommand(ReaderCommandKind.Pump));
+
+    /// <summary>The transport answered the reader's read later, on its own thread.</summary>
+    private void ReadAnsweredLater(NtStatus status, int bytes) => Drive(ReaderCommand.ReadAnswered(status, bytes));
+
+    /// <summary>Hands <paramref name="data"/> to the client's receive callback; its answer is the reader's next command.</summary>
+    private ReaderCommand Indicate(ReadOnlyMemory<byte> data)
     {
+        var indication = new DataIndication(data, null);
+        bool ran;
+        NtStatus returned;
+        long accepted;
         try
         {
-            IndicateCore(data);
+            ran = TryInvoke(WskEvents.Receive, indication, data.Length, out returned, out accepted);
         }
-        finally
+        catch
         {
-            lock (_gate) Rx.Reader = ReaderKind.Idle;
+            // A callback that throws took nothing; the reader is freed so the socket can still be closed.
+            lock (_gate) Rx.Reader = ReceiveReaderDecider.Apply(Rx.Reader,
+                ReceiveReaderDecider.Decide(ReaderCommand.IndicationAnswered(true, new IndicationOutcome(IndicationAction.Consumed, data.Length, true), data.Length), Rx.Reader));
+            throw;
         }
-    }
-
-    private void IndicateCore(ReadOnlyMemory<byte> data)
-    {
-        int bytes = data.Length;
-        var indication = new DataIndication(data, null);
-        if (!TryInvoke(WskEvents.Receive, indication, bytes, out var returned, out long accepted))
+        if (!ran) return ReaderCommand.IndicationAnswered(false, default, data.Length);
+        var outcome = IndicationDecider.Decide(returned, data.Length, accepted);
+        if (outcome.Action == IndicationAction.KeptByClient)
         {
-            // Disabled while the data was on its way: keep it for the next WskReceive.
             lock (_gate)
             {
-                Rx.Retained = data;
-                Rx.IndicationBuffer = null;
-                Rx.IndicationsStopped = true;
-            }
-            return;
-        }
-
-        var outcome = IndicationDecider.Decide(returned, bytes, accepted);
-        lock (_gate)
-        {
-            switch (outcome.Action)
-            {
-                case IndicationAction.KeptByClient:
-                    (Rx.Kept ??= new(ReferenceEqualityComparer.Instance)).Add(indication);
-                    Rx.IndicationBuffer = null; // the client owns these bytes until WskRelease
-                    break;
-                case IndicationAction.PartlyConsumed or IndicationAction.NotAccepted:
-                    Rx.Retained = indication.Buffer[(int)outcome.Consumed..];
-                    Rx.IndicationBuffer = null;
-                    Rx.IndicationsStopped = true;
-                    break;
+                (Rx.Kept ??= new(ReferenceEqualityComparer.Instance)).Add(indication);
+                Rx.IndicationBuffer = null; // the client owns these bytes until WskRelease
             }
         }
+        return ReaderCommand.IndicationAnswered(true, outcome, data.Length);
     }
 
     /// <summary>Tells the client the stream ended: gracefully (flags 0) or by a reset (WSK_FLAG_ABORTIVE).</summary>
     private void IndicateDisconnect(bool abortive)
     {
-        lock (_gate)
-        {
-            if (Rx.DisconnectIndicated) return;
-            Rx.DisconnectIndicated = true;
-        }
         if (!TryInvoke(WskEvents.Disconnect, null, abortive ? WskFlags.Abortive : 0, out _, out _) && abortive)
         {
             // No disconnect callback: a receive callback learns that the socket is dead from a NULL indication.
@@ -282,22 +254,27 @@ public sealed partial class WskSocket
         }
     }
 
-    private SocketIo TakeHead()
-    {
-        var head = Rx.Receives!.First!.Value;
-        Rx.Receives.RemoveFirst();
-        Rx.IndicationsStopped = false;
-        return head;
-    }
-
-    /// <summary>Called with the lock held: every operation still pending, removed from the socket; the reader stopped.</summary>
-    private List<SocketIo> TakeAllPending()
+    /// <summary>
+    /// Called with the lock held by close and abortive disconnect: every operation still pending, removed from the socket
+    /// (the reader's receives as the reader decides: STATUS_CANCELLED), and the transport read to cancel, if any.
+    /// </summary>
+    private List<SocketIo> TakeAllPending(bool close, out ITransportCancel? cancelRead)
     {
         var all = new List<SocketIo>();
-        if (_receiveState?.Receives is { } receives)
+        cancelRead = null;
+        if (_receiveState is { } rx)
         {
-            all.AddRange(receives);
-            receives.Clear();
+            var events = ReceiveReaderDecider.Decide(close ? ReaderCommand.Close : ReaderCommand.Abort, rx.Reader);
+            rx.Reader = ReceiveReaderDecider.Apply(rx.Reader, events);
+            foreach (var e in events)
+            {
+                if (e.Kind == ReaderEventKind.TransportCancelAsked) cancelRead = rx.ReaderCancel;
+                if (e.Kind != ReaderEventKind.Completed) continue;
+                var io = rx.ReceiveOf(e.Id);
+                rx.Receives!.Remove(io);
+                io.Transferred = e.Bytes;
+                all.Add(io);
+            }
         }
         if (_sends is not null)
         {
@@ -311,46 +288,38 @@ public sealed partial class WskSocket
             all.AddRange(_disables);
             _disables.Clear();
         }
-        _receiveState?.ReaderCancel?.Cancel();
         return all;
     }
 
-    private ReaderSink ReaderSinkOf()
-    {
-        lock (_gate) return Rx.ReaderSink ??= new ReaderSink(this);
-    }
+    /// <summary>IoCancelIrp on a pending receive: the reader decides (complete now, or end its read).</summary>
+    private void CancelReceive(SocketIo io) => Drive(ReaderCommand.Cancel(io.ReaderId));
 
-    /// <summary>The reader's sink for indication and peek reads (IRP reads answer through their own operation).</summary>
+    /// <summary>The reader's sink for indication and peek reads (receive reads answer through their own operation).</summary>
     private sealed class ReaderSink(WskSocket socket) : ITransportIoSink
     {
-        public void OnIoCompleted(NtStatus status, int bytes) => socket.ReaderAnsweredLater(status, bytes);
+        public void OnIoCompleted(NtStatus status, int bytes) => socket.ReadAnsweredLater(status, bytes);
     }
 
-    private void ReaderAnsweredLater(NtStatus status, int bytes)
-    {
-        ReaderKind kind;
-        lock (_gate) kind = Rx.Reader;
-        ReaderAnswered(kind, null, status, bytes);
-        PumpReceives();
-    }
-
-    /// <summary>The reader's state; every field is read and written under the socket's lock.</summary>
+    /// <summary>The reader's state and the buffers beside it; every field is read and written under the socket's lock.</summary>
     private sealed class ReceiveState
     {
-        public LinkedList<SocketIo>? Receives;
+        public ReaderState Reader = ReceiveReaderDecider.Initial;
+        public List<SocketIo>? Receives;
+        public long LastId;
+        public SocketIo? ReadInto;
         public HashSet<DataIndication>? Kept;
         public ReaderSink? ReaderSink;
-        public ReaderKind Reader;
-        public SocketIo? ReaderIo;
         public ITransportCancel? ReaderCancel;
-        public int ReaderGeneration;
         public byte[]? IndicationBuffer;
         public byte[]? PeekByte;
         public ReadOnlyMemory<byte> Retained;
-        public bool IndicationsStopped;
-        public bool PeekBlocked;
-        public bool EndOfStream;
-        public bool Reset;
-        public bool DisconnectIndicated;
+        public ReadOnlyMemory<byte> Indicating;
+
+        public SocketIo ReceiveOf(long id)
+        {
+            foreach (var io in Receives!)
+                if (io.ReaderId == id) return io;
+            throw new InvalidOperationException($"the reader named receive {id}, which the socket does not hold");
+        }
     }
 }

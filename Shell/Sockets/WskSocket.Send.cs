@@ -43,7 +43,9 @@ public sealed partial class WskSocket
         if (decided.Kind == SocketEventKind.AbortStarted)
         {
             List<SocketIo> cancelled;
-            lock (_gate) cancelled = TakeAllPending();
+            ITransportCancel? cancelRead;
+            lock (_gate) cancelled = TakeAllPending(close: false, out cancelRead);
+            cancelRead?.Cancel();
             CancelAll(cancelled);
             var status = _connection.Abort();
             io.TryComplete(status, null);

@@ -99,14 +99,16 @@ public sealed partial class WskSocket
         _registration.Verifier?.OnClosing(this);
         var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
         List<SocketIo> pending;
+        ITransportCancel? cancelRead;
         bool waitForCallbacks;
         lock (_gate)
         {
             _closeAbortive = decided.Kind == SocketEventKind.ClosedAbortively;
             _closing = new SocketIo(this, close, SocketIoKind.Close);
-            pending = TakeAllPending();
+            pending = TakeAllPending(close: true, out cancelRead);
             waitForCallbacks = _events.InFlight != 0;
         }
+        cancelRead?.Cancel();
         CancelAll(pending);
         if (waitForCallbacks) return NtStatus.Pending; // the last callback to return finishes the close
         FinishClose();
