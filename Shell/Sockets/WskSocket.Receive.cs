@@ -72,23 +72,21 @@ public sealed partial class WskSocket
     /// </summary>
     private void Drive(ReaderCommand command, ITransportCancel? pendingRead = null)
     {
-        var work = new List<ReaderEvent>(4);
-        var finished = new List<SocketIo>(2);
         while (true)
         {
+            IReadOnlyList<ReaderEvent> events;
+            List<SocketIo>? finished = null;
             ITransportCancel? cancelRead = null;
             ReadOnlyMemory<byte> indicate = default;
             ReaderEvent? start = null;
             SocketIo? startInto = null;
             bool wasPump = command.Kind == ReaderCommandKind.Pump;
-            work.Clear();
-            finished.Clear();
             lock (_gate)
             {
                 var rx = Rx;
                 if (wasPump)
                     command = ReaderCommand.Pump((_events.Enabled & WskEvents.Receive) != 0, (_events.Enabled & WskEvents.Disconnect) != 0);
-                var events = ReceiveReaderDecider.Decide(command, rx.Reader);
+                events = ReceiveReaderDecider.Decide(command, rx.Reader);
                 rx.Reader = ReceiveReaderDecider.Apply(rx.Reader, events);
                 foreach (var e in events)
                 {
@@ -105,7 +103,7 @@ public sealed partial class WskSocket
                             rx.Receives!.Remove(done);
                             done.Transferred = e.Bytes;
                             done.FinalStatus = e.Status;
-                            finished.Add(done);
+                            (finished ??= new List<SocketIo>(1)).Add(done);
                             break;
                         case ReaderEventKind.ReadStarted:
                             start = e;
@@ -147,16 +145,16 @@ public sealed partial class WskSocket
                         case ReaderEventKind.Stopped:
                             break;
                     }
-                    work.Add(e);
                 }
                 if (start is not null) rx.ReadInto = startInto;
             }
 
             cancelRead?.Cancel();
-            foreach (var io in finished) io.TryCompleteWithBytes(io.FinalStatus);
+            if (finished is not null)
+                foreach (var io in finished) io.TryCompleteWithBytes(io.FinalStatus);
 
             ReaderCommand? next = null;
-            foreach (var e in work)
+            foreach (var e in events)
             {
                 switch (e.Kind)
                 {
@@ -172,7 +170,7 @@ public sealed partial class WskSocket
                 }
             }
             if (next is { } follow) command = follow;
-            else if (wasPump && work.Count == 0) return;
+            else if (wasPump && events.Count == 0) return;
             else command = new ReaderCommand(ReaderCommandKind.Pump);
         }
     }
