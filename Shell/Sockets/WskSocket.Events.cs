@@ -180,11 +180,12 @@ public sealed partial class WskSocket
         else io.Pending?.Cancel();
     }
 
-    private static NtStatus Answer(Irp? irp, NtStatus status)
+    /// <summary>Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it), then completed.</summary>
+    private NtStatus Answer(Irp? irp, NtStatus status)
     {
         if (irp is not null)
         {
-            irp.Submit();
+            CallGate.Submit(_registration, nameof(WskControlSocket), irp, this);
             irp.IoCompleteRequest(status);
         }
         return status;

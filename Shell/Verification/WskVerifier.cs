@@ -72,8 +72,9 @@ public sealed class WskVerifierException : InvalidOperationException
 /// </summary>
 /// <remarks>
 /// The provider calls the hooks only when a verifier is attached (one null test otherwise), so the connect hot path
-/// allocates nothing more when it is off. Misuse that already throws <see cref="WskContractViolationException"/> still
-/// throws; the verifier records it too, so a test that swallowed the exception still sees it.
+/// allocates nothing more when it is off. Every breach of the calling contract leaves exactly one finding, whether the
+/// call throws <see cref="WskContractViolationException"/> (a bug check) or returns its status (no IRP, a released
+/// client), so a test that swallowed the exception or ignored the status still sees it.
 /// </remarks>
 public sealed class WskVerifier
 {
