@@ -62,6 +62,7 @@ public readonly record struct NtStatus(int Value)
     public static readonly NtStatus BufferOverflow = FromUInt32(0x80000005);
     public static readonly NtStatus Unsuccessful = FromUInt32(0xC0000001);
     public static readonly NtStatus NotImplemented = FromUInt32(0xC0000002);
+    public static readonly NtStatus InvalidHandle = FromUInt32(0xC0000008);
     public static readonly NtStatus InvalidParameter = FromUInt32(0xC000000D);
     public static readonly NtStatus MoreProcessingRequired = FromUInt32(0xC0000016);
     public static readonly NtStatus AccessDenied = FromUInt32(0xC0000022);
@@ -123,6 +124,7 @@ public static class NtStatusNames
         (NtStatus.BufferOverflow, "STATUS_BUFFER_OVERFLOW"),
         (NtStatus.Unsuccessful, "STATUS_UNSUCCESSFUL"),
         (NtStatus.NotImplemented, "STATUS_NOT_IMPLEMENTED"),
+        (NtStatus.InvalidHandle, "STATUS_INVALID_HANDLE"),
         (NtStatus.InvalidParameter, "STATUS_INVALID_PARAMETER"),
         (NtStatus.MoreProcessingRequired, "STATUS_MORE_PROCESSING_REQUIRED"),
         (NtStatus.AccessDenied, "STATUS_ACCESS_DENIED"),

@@ -9,17 +9,18 @@ using Xunit;
 namespace Wsk.Properties.Shell;
 
 /// <summary>
-/// A caller that breaks the calling contract gets a <see cref="WskContractViolationException"/> at the call, and
-/// nothing is submitted or completed: the bug-check analogue (wsk-contract §0.10, §3, §7).
+/// A caller that breaks the calling contract gets a <see cref="WskContractViolationException"/> at the call for a bug
+/// check (IRQL, an IRP in use, a closed socket), or the status Windows returns (STATUS_INVALID_PARAMETER for no IRP,
+/// STATUS_INVALID_HANDLE for a NULL, released or unknown client); either way nothing is submitted or completed.
 /// </summary>
 public sealed class CallingContractProperties : IDisposable
 {
     private readonly ScriptedWorld _world = new();
 
-    private enum Breach { IrqlAboveDispatch, NoIrp, IrpInUse, ReleasedClient, UnknownClient }
+    private enum Breach { IrqlAboveDispatch, NoIrp, IrpInUse, ReleasedClient, UnknownClient, NullClient }
 
     [Property(MaxTest = 100)]
-    public Property A_broken_calling_contract_throws_and_completes_nothing() =>
+    public Property A_broken_calling_contract_throws_or_returns_its_status_and_completes_nothing() =>
         Prop.ForAll(
             (from breach in Gen.Elements(Enum.GetValues<Breach>())
              from irql in Gen.Elements(Irql.DeviceLevel, Irql.HighLevel)
@@ -44,13 +45,14 @@ public sealed class CallingContractProperties : IDisposable
                 long completionsBefore = irp?.CompletionCount ?? 0;
                 int sockets = _world.Registration.OpenSockets;
 
+                NtStatus? returned = null;
                 var e = Record.Exception(() =>
                 {
-                    if (faithful && breach != Breach.UnknownClient)
-                        _world.Dispatch.WskSocketConnect(client, SocketTypes.Stream, Protocols.Tcp, Bytes(SockAddrIn.Any()),
-                            Bytes(SockAddrIn.Loopback((ushort)Script.InlineSuccess)), 0, null, null, null, null, null, irp!, callIrql);
+                    if (breach == Breach.NullClient || (faithful && breach != Breach.UnknownClient))
+                        returned = _world.Dispatch.WskSocketConnect(breach == Breach.NullClient ? null : client, SocketTypes.Stream, Protocols.Tcp,
+                            Bytes(SockAddrIn.Any()), Bytes(SockAddrIn.Loopback((ushort)Script.InlineSuccess)), 0, null, null, null, null, null, irp, callIrql);
                     else
-                        _world.Dispatch.WskSocketConnect(Request(id, Script.InlineSuccess), irp!, callIrql);
+                        returned = _world.Dispatch.WskSocketConnect(Request(id, Script.InlineSuccess), irp, callIrql);
                 });
                 _world.Settle();
                 var expected = breach switch
@@ -64,8 +66,12 @@ public sealed class CallingContractProperties : IDisposable
                 long completionsAfter = irp?.CompletionCount ?? 0;
                 bool nothingCompleted = breach == Breach.IrpInUse ? completionsAfter == 1 && irp!.Violations.Count == 0 : completionsAfter == completionsBefore;
                 busy.IoStatus.Socket?.WskCloseSocket(new Irp());
-                return (e is WskContractViolationException v && v.Rule == expected && nothingCompleted && _world.Registration.OpenSockets == sockets)
-                    .Label($"{breach} (faithful {faithful}): {e?.GetType().Name} {(e as WskContractViolationException)?.Rule}, completions {completionsBefore}→{completionsAfter}")
+                // Bug checks throw; the two breaches Windows answers with a status return it.
+                bool answered = CallingContract.ReturnedStatus(expected) is { } status
+                    ? e is null && returned == status
+                    : e is WskContractViolationException v && v.Rule == expected;
+                return (answered && nothingCompleted && _world.Registration.OpenSockets == sockets)
+                    .Label($"{breach} (faithful {faithful}): {e?.GetType().Name} {(e as WskContractViolationException)?.Rule} returned {returned}, completions {completionsBefore}→{completionsAfter}")
                     .Classify(true, breach.ToString());
             });
 

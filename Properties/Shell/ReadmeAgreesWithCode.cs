@@ -52,6 +52,41 @@ public sealed class ReadmeAgreesWithCode
     }
 
     [Fact]
+    public void The_calling_contract_decisions_table_matches_CallingContract()
+    {
+        var rows = Lines.Select(Cells)
+            .Where(c => c.Length > 4 && int.TryParse(c[1], out _) && c[2].StartsWith('`') && Enum.TryParse<CallingRule>(c[2].Trim('`'), out _))
+            .ToArray();
+        var rules = rows.Select(c => Enum.Parse<CallingRule>(c[2].Trim('`'))).ToArray();
+        Assert.Equal(new[] { CallingRule.IrqlAboveDispatch, CallingRule.SocketClosed, CallingRule.IrpMissing, CallingRule.IrpInUse, CallingRule.ClientReleased }
+            .OrderBy(r => r), rules.OrderBy(r => r));
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i][1]);
+            Assert.Equal(rules[i], CallingContract.Check(Breaking(rules[i])));
+            if (CallingContract.ReturnedStatus(rules[i]) is { } status)
+                Assert.Equal($"`{status.Name}`", rows[i][3]);
+            else
+                Assert.StartsWith("(bug check", rows[i][3], StringComparison.Ordinal);
+            Assert.Equal(CallingContract.ReturnedStatus(rules[i]) is null ? CallingOutcome.BugCheck : CallingOutcome.Returned, CallingContract.OutcomeOf(rules[i]));
+            // Precedence: with every later rule broken too, this one still decides (a missing IRP cannot also be in use).
+            for (int j = i + 1; j < rows.Length; j++)
+            {
+                if ((rules[i], rules[j]) is (CallingRule.IrpMissing, CallingRule.IrpInUse) or (CallingRule.IrpInUse, CallingRule.IrpMissing)) continue;
+                Assert.Equal(rules[i], CallingContract.Check(Breaking(rules[i], rules[j])));
+            }
+        }
+    }
+
+    private static CallFacts Breaking(params CallingRule[] rules) => new(
+        Irql: rules.Contains(CallingRule.IrqlAboveDispatch) ? Irql.HighLevel : Irql.PassiveLevel,
+        IrpRequired: true,
+        HasIrp: !rules.Contains(CallingRule.IrpMissing),
+        IrpIdle: !rules.Contains(CallingRule.IrpInUse),
+        ClientLive: !rules.Contains(CallingRule.ClientReleased),
+        SocketOpen: !rules.Contains(CallingRule.SocketClosed));
+
+    [Fact]
     public void The_sharing_table_matches_AddressSharing()
     {
         var names = new[] { "none W", "none S", "REUSE W", "REUSE S", "EXCL W", "EXCL S" };

@@ -172,8 +172,17 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// </summary>
     internal void Submit()
     {
-        if (Advance(IrpCommand.Submit, refuseWhileDelivering: true).Kind != IrpEventKind.Submitted)
+        if (!TrySubmit())
             throw new WskContractViolationException(CallingRule.IrpInUse, "the IRP is still owned by an earlier call");
+    }
+
+    /// <summary>
+    /// <see cref="Submit"/> without the throw: false, and nothing changed, when the IRP is still in use (its completion
+    /// being delivered included). The call gate reports that breach itself.
+    /// </summary>
+    internal bool TrySubmit()
+    {
+        if (Advance(IrpCommand.Submit, refuseWhileDelivering: true).Kind != IrpEventKind.Submitted) return false;
         Volatile.Write(ref _published, 0);
         _ioStatus = default;
         _parameterViolations = Array.Empty<ConnectViolation>();
@@ -183,7 +192,21 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         _useVersion = _waiter.Version;
         Volatile.Write(ref _waiterLock, 0);
         Interlocked.Increment(ref _submissions);
+        return true;
     }
+
+    /// <summary>
+    /// The final status of a call made on this IRP when it was fresh: the IRP's, or what the call returned when the call
+    /// gate refused it before submitting anything (then no completion will ever come). Used by the reactive and
+    /// awaitable forms, which allocate one IRP per call.
+    /// </summary>
+    internal NtStatus FinalStatusOfFreshCall(NtStatus returned) => SubmissionCount == 0 ? returned : IoStatus.Status;
+
+    /// <summary>True when a call on this fresh IRP was refused before it was submitted (nothing will complete it).</summary>
+    internal bool RefusedBeforeSubmission(NtStatus returned) => !returned.IsPending && SubmissionCount == 0;
+
+    /// <summary>True while this IRP's completion is being delivered (its completion routine runs).</summary>
+    internal bool IsDelivering => (Volatile.Read(ref _state) & Delivering) != 0;
 
     /// <summary>Records why a rejected connect was rejected (read by callers through <see cref="ParameterViolations"/>).</summary>
     internal void SetParameterViolations(IReadOnlyList<ConnectViolation> violations) => _parameterViolations = violations;

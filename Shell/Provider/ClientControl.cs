@@ -9,16 +9,19 @@ namespace Wsk.Shell;
 /// </summary>
 internal static class ClientControl
 {
-    public static NtStatus Execute(
-        WskClient client, uint code, long inputSize, object? input, long outputSize, byte[]? output, out long outputSizeReturned,
+    /// <summary>
+    /// WskControlClient through <paramref name="registration"/>'s dispatch. The call gate checks it first: only
+    /// WSK_TRANSPORT_LIST_CHANGE requires an IRP (an IRP where none is allowed is ClientControlRules' parameter rule).
+    /// </summary>
+    public static NtStatus Execute(WskRegistration registration,
+        WskClient? caller, uint code, long inputSize, object? input, long outputSize, byte[]? output, out long outputSizeReturned,
         Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         outputSizeReturned = 0;
-        if (CallingContract.Check(irql, hasIrp: true, irp is null || IrpDecider.IsIdle(irp.State), client.IsLive) is { } broken)
-            throw new WskContractViolationException(broken, $"WskControlClient({code}) breaks the calling contract");
-        irp?.Submit();
-
-        var registration = client.Registration;
+        if (CallGate.EnterClientCall(registration, nameof(WskProviderDispatch.WskControlClient), caller, caller?.Id, irp,
+                irpRequired: code == ClientControlCodes.TransportListChange, irql) is { } refused)
+            return refused;
+        var client = caller!;
         var transports = registration.Provider.Transports; // one snapshot: the size told and the bytes written agree
         var decision = ClientControlRules.Decide(new ClientControlCall(
             code, irp is not null, inputSize, input, outputSize, output?.Length ?? -1, transports.Count, client.HasCreatedSockets));

@@ -38,17 +38,20 @@ public sealed class WskClient
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var output = new byte[PointerCodec.Size];
-        ClientControl.Execute(this, ClientControlCodes.CacheSecurityDescriptor, 1, descriptor, output.Length, output, out _, null);
+        var status = ClientControl.Execute(Registration, this, ClientControlCodes.CacheSecurityDescriptor, 1, descriptor, output.Length, output, out _, null);
+        // No handle to return: a released client (already reported by the call gate) is thrown here.
+        if (status == NtStatus.InvalidHandle)
+            throw new WskContractViolationException(CallingRule.ClientReleased, $"client {Id.Value} was released");
         return PointerCodec.Read(output);
     }
 
     /// <summary>
     /// WSK_RELEASE_SD: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a handle this client does not hold (never cached,
-    /// released already, or another client's).
+    /// released already, or another client's); STATUS_INVALID_HANDLE once the client is released.
     /// </summary>
-    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD (wsk-contract §0.13).</exception>
+    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD.</exception>
     public NtStatus ReleaseSecurityDescriptor(SecurityDescriptorHandle handle) =>
-        ClientControl.Execute(this, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null);
+        ClientControl.Execute(Registration, this, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null);
 
     /// <summary>The transports this provider offers now (the content of WSK_TRANSPORT_LIST_QUERY).</summary>
     public IReadOnlyList<WskTransport> QueryTransports()
@@ -60,10 +63,10 @@ public sealed class WskClient
     /// <summary>
     /// WSK_SET_STATIC_EVENT_CALLBACKS: events of <paramref name="eventMask"/> are enabled on every socket this client creates
     /// from now on. STATUS_INVALID_DEVICE_STATE once the client has created a socket; STATUS_INVALID_PARAMETER for a mask
-    /// with bits other than WSK_EVENT_* events.
+    /// with bits other than WSK_EVENT_* events; STATUS_INVALID_HANDLE once the client is released.
     /// </summary>
     public NtStatus SetStaticEventCallbacks(uint eventMask) =>
-        ClientControl.Execute(this, ClientControlCodes.SetStaticEventCallbacks, EventCallbackControl.Size,
+        ClientControl.Execute(Registration, this, ClientControlCodes.SetStaticEventCallbacks, EventCallbackControl.Size,
             new EventCallbackControl(WskEvents.WskInterfaceId, eventMask), 0, null, out _, null);
 
     /// <summary>True once this client has created a socket (through either path).</summary>
@@ -97,10 +100,12 @@ public sealed class WskClient
 
     internal bool MarkReleased() => Interlocked.Exchange(ref _released, 1) == 0;
 
-    internal void EnsureLive()
+    /// <summary>For the typed forms that have no status to return: a released client is reported, then thrown.</summary>
+    internal void EnsureLive([System.Runtime.CompilerServices.CallerMemberName] string call = "")
     {
-        if (!IsLive)
-            throw new WskContractViolationException(CallingRule.ClientReleased, $"client {Id.Value} was released");
+        if (IsLive) return;
+        CallGate.Refuse(Registration, CallingRule.ClientReleased, call, Irql.PassiveLevel, null, null, Id);
+        throw new WskContractViolationException(CallingRule.ClientReleased, $"client {Id.Value} was released");
     }
 
     /// <inheritdoc/>

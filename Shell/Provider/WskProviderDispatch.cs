@@ -22,51 +22,45 @@ public sealed partial class WskProviderDispatch
     /// </summary>
     /// <returns>
     /// STATUS_SUCCESS (the IRP is already completed and <c>IoStatus.Information</c> holds the socket), STATUS_PENDING
-    /// (the IRP completes exactly once later), or the failure status (the IRP is already completed with it).
+    /// (the IRP completes exactly once later), or the failure status (the IRP is already completed with it). Two
+    /// breaches of the calling contract return at once with nothing submitted or completed: no IRP
+    /// (STATUS_INVALID_PARAMETER) and a NULL, released or unknown client (STATUS_INVALID_HANDLE).
     /// </returns>
-    /// <exception cref="WskContractViolationException">The caller broke the calling contract; nothing was completed.</exception>
+    /// <exception cref="WskContractViolationException">
+    /// A bug-check breach (IRQL above DISPATCH_LEVEL, an IRP still in use); nothing was completed.
+    /// </exception>
     public NtStatus WskSocketConnect(
-        WskClient client, ushort socketType, uint protocol, byte[]? localAddress, byte[]? remoteAddress, uint flags,
+        WskClient? client, ushort socketType, uint protocol, byte[]? localAddress, byte[]? remoteAddress, uint flags,
         object? socketContext, ConnectionDispatch? dispatch, ProcessId? owningProcess, ThreadId? owningThread,
-        SecurityDescriptorHandle? securityDescriptor, Irp irp, Irql irql = Irql.PassiveLevel)
+        SecurityDescriptorHandle? securityDescriptor, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var request = new ConnectRequest(client.Id, socketType, protocol,
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, client?.Id, irp, irpRequired: true, irql,
+                securityDescriptor, submit: false) is { } refused)
+            return refused;
+        var request = new ConnectRequest(client!.Id, socketType, protocol,
             localAddress is null ? null : SockAddrCodec.Read(localAddress),
             remoteAddress is null ? null : SockAddrCodec.Read(remoteAddress),
             flags, socketContext, dispatch, owningProcess, owningThread, securityDescriptor);
-        return Connect(client, request, irp, irql);
+        return Connect(client, request, irp!);
     }
 
     /// <summary>WskSocketConnect for a request value. Same contract as the faithful form.</summary>
-    /// <exception cref="WskContractViolationException">The caller broke the calling contract; nothing was completed.</exception>
-    public NtStatus WskSocketConnect(ConnectRequest request, Irp irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
+    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         ArgumentNullException.ThrowIfNull(request);
         _registration.TryGetClient(request.Client, out var client);
-        return Connect(client, request, irp, irql);
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, request.Client, irp, irpRequired: true, irql,
+                request.SecurityDescriptor, submit: false) is { } refused)
+            return refused;
+        return Connect(client!, request, irp!);
     }
 
-    private NtStatus Connect(WskClient? client, ConnectRequest request, Irp? irp, Irql irql)
+    /// <summary>An admitted connect: the gate has checked the calling contract; the IRP is submitted here.</summary>
+    private NtStatus Connect(WskClient client, ConnectRequest request, Irp irp)
     {
-        bool live = client is not null && client.IsLive && ReferenceEquals(client.Registration, _registration);
-        if (CallingContract.Check(irql, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), live) is { } broken)
-        {
-            _registration.Verifier?.OnRefused(broken, nameof(WskSocketConnect), irp, null, client?.ToString() ?? $"client {request.Client.Value}");
-            throw new WskContractViolationException(broken, Describe(broken, request));
-        }
-        irp!.Submit();
-        _registration.Verifier?.OnSubmitted(irp, nameof(WskSocketConnect), request.SecurityDescriptor);
-        client!.SocketCreating(); // from here on static event callbacks can no longer change (wsk-contract §4)
+        CallGate.Submit(_registration, nameof(WskSocketConnect), irp, sd: request.SecurityDescriptor);
+        client.SocketCreating(); // from here on static event callbacks can no longer change
         return new ConnectOperation(_registration, irp).Run(request);
     }
-
-    private static string Describe(CallingRule rule, ConnectRequest request) => rule switch
-    {
-        CallingRule.IrqlAboveDispatch => "WskSocketConnect requires IRQL <= DISPATCH_LEVEL",
-        CallingRule.ClientReleased => $"client {request.Client.Value} is not a live capture of this registration",
-        CallingRule.IrpMissing => "WskSocketConnect requires an IRP",
-        CallingRule.IrpInUse => "the IRP is still owned by an earlier call",
-        _ => rule.ToString(),
-    };
 }

@@ -17,5 +17,5 @@ public sealed record ConnectCompletion(NtStatus Status, WskSocket? Socket, NtSta
     public bool WasPending => ReturnStatus.IsPending;
 
     internal static ConnectCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.IoStatus.Status, irp.IoStatus.Socket, returned, irp.ParameterViolations);
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, irp.ParameterViolations);
 }

@@ -9,7 +9,7 @@ namespace Wsk.Shell;
 public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus)
 {
     internal static IoCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.IoStatus.Status, irp.IoStatus.Information is long bytes ? bytes : 0, returned);
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned);
 }
 
 /// <summary>Something that happened on a connected socket, as its event stream reports it.</summary>

@@ -72,6 +72,8 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
                 _observer.OnError(e);
                 return;
             }
+            // Refused by the call gate with a status (no IRP completion will come): the return is the whole result.
+            if (_irp.RefusedBeforeSubmission(_returned)) Set(Completed);
             Set(Returned);
         }
 

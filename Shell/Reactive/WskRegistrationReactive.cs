@@ -25,7 +25,7 @@ public static class WskRegistrationReactive
         if (controlCode == ClientControlCodes.TransportListChange)
             return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
                 static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp),
-                static (irp, returned) => new OperationCompletion(irp.IoStatus.Status, null, 0, returned, Array.Empty<SocketViolation>()), null);
+                static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, Array.Empty<SocketViolation>()), null);
         return Observable.Defer(() =>
         {
             var output = outputSize > 0 ? new byte[outputSize] : null;

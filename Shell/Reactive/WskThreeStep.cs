@@ -13,7 +13,7 @@ namespace Wsk.Shell;
 public sealed record SocketCompletion(NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<SocketViolation> Violations)
 {
     internal static SocketCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.IoStatus.Status, irp.IoStatus.Information as WskUnconnectedSocket, returned, irp.SocketViolations());
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned, irp.SocketViolations());
 }
 
 /// <summary>The outcome of an IRP-based call that makes no socket (WskBind, WskControlSocket, WskControlClient).</summary>
@@ -53,7 +53,7 @@ public static class WskThreeStep
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<(WskUnconnectedSocket, SockAddr), OperationCompletion>((socket, localAddress),
             static (s, irp) => s.Item1.WskBind(s.Item2, 0, irp),
-            static (irp, returned) => new OperationCompletion(irp.IoStatus.Status, null, 0, returned, irp.SocketViolations()), null);
+            static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, irp.SocketViolations()), null);
     }
 
     /// <summary>WskConnect: the connected <see cref="WskSocket"/> in the completion, as WskSocketConnect's observable gives it.</summary>

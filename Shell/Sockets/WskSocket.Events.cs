@@ -24,9 +24,7 @@ public sealed partial class WskSocket
     public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input, Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskControlSocket));
-        if (irp is not null && !IrpDecider.IsIdle(irp.State))
-            throw new WskContractViolationException(CallingRule.IrpInUse, "WskControlSocket's IRP is still owned by an earlier call");
-        EnsureOpen();
+        CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false, submit: false);
         if (requestType != WskControlSocketType.SetOption || level != WskSocketOptions.SolSocket || controlCode != WskSocketOptions.EventCallback)
             return Answer(irp, NtStatus.NotSupported);
         if (input is not WskEventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
@@ -184,11 +182,12 @@ public sealed partial class WskSocket
         else io.Pending?.Cancel();
     }
 
-    private static NtStatus Answer(Irp? irp, NtStatus status)
+    /// <summary>Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it), then completed.</summary>
+    private NtStatus Answer(Irp? irp, NtStatus status)
     {
         if (irp is not null)
         {
-            irp.Submit();
+            CallGate.Submit(_registration, nameof(WskControlSocket), irp, this);
             irp.IoCompleteRequest(status);
         }
         return status;

@@ -15,7 +15,7 @@ public sealed partial class WskSocket
     /// any other flag (WSK_FLAG_OOB included) answers STATUS_NOT_SUPPORTED. The buffer belongs to the socket until the
     /// IRP completes.
     /// </summary>
-    public NtStatus WskSend(WskBuf buffer, uint flags, Irp irp)
+    public NtStatus WskSend(WskBuf buffer, uint flags, Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskSend));
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Send, flags, true, buffer.IsWellFormed), out var decided);
@@ -32,7 +32,7 @@ public sealed partial class WskSocket
     /// Abortive (WSK_FLAG_ABORTIVE, no buffer): cancels every pending send and receive with STATUS_CANCELLED and resets
     /// the connection at once.
     /// </summary>
-    public NtStatus WskDisconnect(WskBuf? buffer, uint flags, Irp irp)
+    public NtStatus WskDisconnect(WskBuf? buffer, uint flags, Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskDisconnect));
         var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Disconnect, flags, buffer is not null,
@@ -104,9 +104,10 @@ public sealed partial class WskSocket
         disconnect.TryComplete(status, null);
     }
 
-    private static NtStatus Refuse(Irp irp, NtStatus status)
+    /// <summary>Completes a refused command's IRP with its status; null when the gate refused the call before any IRP was submitted.</summary>
+    private static NtStatus Refuse(Irp? irp, NtStatus status)
     {
-        irp.IoCompleteRequest(status);
+        irp?.IoCompleteRequest(status);
         return status;
     }
 }

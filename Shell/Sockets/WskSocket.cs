@@ -12,8 +12,8 @@ namespace Wsk.Shell;
 /// <remarks>
 /// The rules of each call are <see cref="SocketDecider"/>'s and <see cref="EventCallbackDecider"/>'s; this class keeps
 /// the socket's operations, runs the one reader of the incoming stream and invokes the client's callbacks. Event
-/// callbacks start disabled (wsk-contract §0.4) unless the client made them static. After close, every call is a
-/// contract violation (wsk-contract §0.10).
+/// callbacks start disabled unless the client made them static. Every call goes through the call gate
+/// (CallingRule.SocketClosed after close, CallingRule.IrpInUse, CallingRule.IrpMissing).
 /// </remarks>
 public sealed partial class WskSocket
 {
@@ -60,19 +60,22 @@ public sealed partial class WskSocket
 
     /// <summary>
     /// WskGetLocalAddress: completes <paramref name="irp"/> with the bound address (a <see cref="SockAddr"/> in
-    /// <c>IoStatus.Information</c>), or STATUS_INVALID_DEVICE_STATE when the socket is no longer bound.
+    /// <c>IoStatus.Information</c>), or STATUS_INVALID_DEVICE_STATE when the socket is no longer bound. No IRP returns
+    /// STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
-    public NtStatus WskGetLocalAddress(Irp irp) => CompleteAddressQuery(irp, local: true);
+    /// <exception cref="WskContractViolationException">A closed socket, or an IRP still in use.</exception>
+    public NtStatus WskGetLocalAddress(Irp? irp) => CompleteAddressQuery(irp, local: true);
 
-    /// <summary>WskGetRemoteAddress: completes <paramref name="irp"/> with the connected peer's address.</summary>
-    public NtStatus WskGetRemoteAddress(Irp irp) => CompleteAddressQuery(irp, local: false);
+    /// <summary>WskGetRemoteAddress: completes <paramref name="irp"/> with the connected peer's address. Same contract as <see cref="WskGetLocalAddress"/>.</summary>
+    /// <exception cref="WskContractViolationException">A closed socket, or an IRP still in use.</exception>
+    public NtStatus WskGetRemoteAddress(Irp? irp) => CompleteAddressQuery(irp, local: false);
 
     /// <summary>The bound local address, read now (the IRP-free form of <see cref="WskGetLocalAddress"/>).</summary>
     public SockAddr? LocalAddress
     {
         get
         {
-            EnsureOpen();
+            EnsureOpen(nameof(LocalAddress));
             return _connection.GetLocalAddress(out var address).IsSuccess ? address : null;
         }
     }
@@ -82,22 +85,24 @@ public sealed partial class WskSocket
     {
         get
         {
-            EnsureOpen();
+            EnsureOpen(nameof(RemoteAddress));
             return _connection.GetRemoteAddress(out var address).IsSuccess ? address : null;
         }
     }
 
     /// <summary>
     /// WskCloseSocket: cancels and completes every pending IRP of the socket with STATUS_CANCELLED, waits for callbacks
-    /// in flight, releases the transport socket (abortively unless it is already disconnected both ways,
-    /// wsk-contract §0.9), then completes <paramref name="irp"/> with STATUS_SUCCESS. Never fails. Returns STATUS_PENDING
-    /// when a callback is still running (the IRP completes when it returns, so close may be called from a callback).
-    /// A second close, or any call after it, is a contract violation.
+    /// in flight, releases the transport socket (abortively unless it is already disconnected both ways), then completes
+    /// <paramref name="irp"/> with STATUS_SUCCESS. Never fails. Returns STATUS_PENDING when a callback is still running
+    /// (the IRP completes when it returns, so close may be called from a callback). A second close, or any call after it,
+    /// is a contract violation. No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
     /// </summary>
-    public NtStatus WskCloseSocket(Irp irp)
+    /// <exception cref="WskContractViolationException">A second close, or an IRP still in use.</exception>
+    public NtStatus WskCloseSocket(Irp? irp)
     {
         _registration.Verifier?.OnClosing(this);
         var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
+        if (decided.Kind == SocketEventKind.Refused) return decided.Status; // refused by the gate: nothing submitted
         List<SocketIo> pending;
         ITransportCancel? cancelRead;
         bool waitForCallbacks;
@@ -116,30 +121,39 @@ public sealed partial class WskSocket
     }
 
     /// <summary>
-    /// Checks the calling contract (throws on a breach, before anything is submitted), decides the command, submits the
-    /// IRP and folds the decision into the state. The caller completes a refused command's IRP with its status.
+    /// The call gate for send, receive, disconnect and close: checks the calling contract against the socket's state under
+    /// its lock (throws for a bug-check breach before anything is submitted), decides the command, submits the IRP and
+    /// folds the decision into the state. The caller completes a refused command's IRP with its status. A missing IRP is
+    /// refused by the gate: then <paramref name="decided"/> is Refused with STATUS_INVALID_PARAMETER and the result is
+    /// null (nothing was submitted, so <see cref="Refuse"/> completes nothing).
     /// </summary>
     private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
     {
-        if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
-        {
-            _registration.Verifier?.OnRefused(broken, $"Wsk{command.Kind}", irp, this, "");
-            throw new WskContractViolationException(broken, $"{command.Kind} requires an idle IRP");
-        }
+        string call = CallName(command.Kind);
         lock (_gate)
         {
+            if (CallGate.EnterSocketCall(_registration, call, this, !_state.Closed, irp, irpRequired: true, submit: false) is { } refused)
+            {
+                decided = SocketEvent.Refused(refused);
+                return null!;
+            }
             decided = SocketDecider.Decide(command, _state);
             if (decided.Kind == SocketEventKind.Violation)
-            {
-                _registration.Verifier?.OnRefused(decided.Rule, $"Wsk{command.Kind}", irp, this, "");
-                throw new WskContractViolationException(decided.Rule, "the socket was closed; no call may follow WskCloseSocket");
-            }
-            irp!.Submit();
+                CallGate.Refuse(_registration, decided.Rule, call, Irql.PassiveLevel, irp, this, null);
+            CallGate.Submit(_registration, call, irp!, this);
             _state = SocketDecider.Evolve(_state, decided);
         }
-        _registration.Verifier?.OnSubmitted(irp, $"Wsk{command.Kind}");
-        return irp;
+        return irp!;
     }
+
+    private static string CallName(SocketCommandKind kind) => kind switch
+    {
+        SocketCommandKind.Send => nameof(WskSend),
+        SocketCommandKind.Receive => nameof(WskReceive),
+        SocketCommandKind.Disconnect => nameof(WskDisconnect),
+        SocketCommandKind.Close => nameof(WskCloseSocket),
+        _ => kind.ToString(),
+    };
 
     private void FinishClose()
     {
@@ -156,20 +170,19 @@ public sealed partial class WskSocket
         close.TryComplete(NtStatus.Success, null);
     }
 
-    private NtStatus CompleteAddressQuery(Irp irp, bool local)
+    private NtStatus CompleteAddressQuery(Irp? irp, bool local)
     {
-        EnsureOpen();
-        if (CallingContract.Check(Irql.PassiveLevel, irp is not null, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
-            throw new WskContractViolationException(broken, "an address query requires an idle IRP");
-        irp!.Submit();
+        if (CallGate.EnterSocketCall(_registration, local ? nameof(WskGetLocalAddress) : nameof(WskGetRemoteAddress), this, !IsClosed, irp,
+                irpRequired: true) is { } refused)
+            return refused;
         var status = local ? _connection.GetLocalAddress(out var address) : _connection.GetRemoteAddress(out address);
-        irp.IoCompleteRequest(status, status.IsSuccess ? address : null);
+        irp!.IoCompleteRequest(status, status.IsSuccess ? address : null);
         return status;
     }
 
     /// <summary>
     /// Marks a socket call in progress for the verifier, so that a close from another thread meanwhile is caught
-    /// (wsk-contract §0.10). A struct holding null when no verifier is attached: nothing is allocated then.
+    /// (CloseOverlapsCall). A struct holding null when no verifier is attached: nothing is allocated then.
     /// </summary>
     private readonly struct VerifiedCall : IDisposable
     {
@@ -192,12 +205,8 @@ public sealed partial class WskSocket
         public void Dispose() => _verifier?.OnCallExited(_socket!);
     }
 
-    private void EnsureOpen()
-    {
-        if (!IsClosed) return;
-        _registration.Verifier?.OnRefused(CallingRule.SocketClosed, "a socket call", null, this, "");
-        throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
-    }
+    /// <summary>The gate for the IRP-free members (the address properties): a closed socket is a bug check.</summary>
+    private void EnsureOpen(string call) => CallGate.EnterSocketCall(_registration, call, this, !IsClosed, null, irpRequired: false);
 
     /// <summary>Completes every operation with STATUS_CANCELLED and stops its transport I/O.</summary>
     private static void CancelAll(List<SocketIo> operations)

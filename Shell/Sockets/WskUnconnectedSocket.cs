@@ -5,7 +5,7 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// A connection socket made by WskSocket, before it is connected: the three-step path (wsk-contract §1). Options are set
+/// A connection socket made by WskSocket, before it is connected: the three-step path. Options are set
 /// with <see cref="WskControlSocket"/> before WskBind; WskConnect needs a bound socket. When
 /// WskConnect succeeds its IRP carries the connected <see cref="WskSocket"/> (the same type WskSocketConnect returns),
 /// which is this socket from then on: close either one, not both.
@@ -72,15 +72,15 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>
     /// PFN_WSK_CONTROL_SOCKET for the options of the three-step path: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE
     /// (ULONG), SO_WSK_SECURITY (a pointer-sized SD handle; a get caches a copy the client must release), IPV6_V6ONLY.
-    /// Each needs an IRP; the IRP completes inside the call with the returned status.
+    /// Each needs an IRP (without one the option rules answer STATUS_INVALID_PARAMETER, as for any malformed option call);
+    /// the IRP completes inside the call with the returned status.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
     public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
         long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        EnsureCallable(irp, irpRequired: false, irql, "WskControlSocket");
         outputSizeReturned = 0;
-        irp?.Submit();
+        Enter(nameof(WskControlSocket), irp, irpRequired: false, irql);
         NtStatus status;
         OptionDecision decision;
         lock (_gate)
@@ -109,23 +109,24 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     }
 
     /// <summary>PFN_WSK_BIND with the SOCKADDR bytes the pointer designates (Windows layout).</summary>
-    public NtStatus WskBind(byte[]? localAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel) =>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskBind(byte[]? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
         WskBind(localAddress is null ? null : SockAddrCodec.Read(localAddress), flags, irp, irql);
 
     /// <summary>
-    /// WskBind: the provider judges the address against every address its sockets hold (the sharing table, wsk-contract §9)
-    /// and refuses before the OS is asked; otherwise the OS binds. The IRP completes inside the call.
+    /// WskBind: the provider judges the address against every address its sockets hold (the sharing table) and refuses
+    /// before the OS is asked; otherwise the OS binds. The IRP completes inside the call. No IRP returns
+    /// STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, no IRP or one in use, or a closed socket.</exception>
-    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        EnsureCallable(irp, irpRequired: true, irql, "WskBind");
-        irp.Submit();
+        if (Enter(nameof(WskBind), irp, irpRequired: true, irql) is { } refused) return refused;
         NtStatus status;
         lock (_gate)
         {
             var validation = SocketValidation.ValidateBind(Family, localAddress, flags, _phase);
-            status = Rejected(irp, validation.FailToSeq().ToArray());
+            status = Rejected(irp!, validation.FailToSeq().ToArray());
             if (status == NtStatus.Success)
             {
                 var local = validation.Match(static a => a, static _ => null!);
@@ -150,25 +151,26 @@ public sealed class WskUnconnectedSocket : IConnectHandover
                 }
             }
         }
-        irp.IoCompleteRequest(status);
+        irp!.IoCompleteRequest(status);
         return status;
     }
 
     /// <summary>PFN_WSK_CONNECT with the SOCKADDR bytes the pointer designates.</summary>
-    public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel) =>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
         WskConnect(remoteAddress is null ? null : SockAddrCodec.Read(remoteAddress), flags, irp, irql);
 
     /// <summary>
     /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
     /// Information the connected <see cref="WskSocket"/>), STATUS_PENDING (exactly one later completion), or a failure.
-    /// An unbound socket answers STATUS_INVALID_DEVICE_STATE; after a failed connect only WskCloseSocket remains.
+    /// An unbound socket answers STATUS_INVALID_DEVICE_STATE, returned and completed with it (as Windows does); after a
+    /// failed connect only WskCloseSocket remains. No IRP returns STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, no IRP or one in use, or a closed socket.</exception>
-    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        EnsureCallable(irp, irpRequired: true, irql, "WskConnect");
-        irp.Submit();
-        var operation = new ConnectOperation(_registration, irp);
+        if (Enter(nameof(WskConnect), irp, irpRequired: true, irql) is { } gateRefused) return gateRefused;
+        var operation = new ConnectOperation(_registration, irp!);
         NtStatus refused;
         lock (_gate)
         {
@@ -183,7 +185,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
             }
             else
             {
-                IrpSocketViolations.Set(irp, violations);
+                IrpSocketViolations.Set(irp!, violations);
             }
         }
         return refused == NtStatus.Success ? operation.Start(this) : operation.Reject(refused);
@@ -192,19 +194,21 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>
     /// WskCloseSocket. On a connected socket it closes the <see cref="WskSocket"/>. While a WskConnect is pending it cancels
     /// that IRP and completes the close IRP once the connect IRP has completed (returning STATUS_PENDING). Never fails.
+    /// No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
     /// </summary>
-    /// <exception cref="WskContractViolationException">No IRP or one in use, or a second close.</exception>
-    public NtStatus WskCloseSocket(Irp irp)
+    /// <exception cref="WskContractViolationException">An IRP in use, or a second close.</exception>
+    public NtStatus WskCloseSocket(Irp? irp)
     {
         if (_connected is { } connected)
         {
-            Interlocked.Exchange(ref _closed, 1);
-            return connected.WskCloseSocket(irp);
+            var status = connected.WskCloseSocket(irp);
+            if (irp is not null) Interlocked.Exchange(ref _closed, 1); // without an IRP the close was refused
+            return status;
         }
-        EnsureCallable(irp, irpRequired: true, Irql.PassiveLevel, "WskCloseSocket");
+        if (Enter(nameof(WskCloseSocket), irp, irpRequired: true, Irql.PassiveLevel, submit: false) is { } refused) return refused;
         if (Interlocked.Exchange(ref _closed, 1) != 0)
-            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was already closed");
-        irp.Submit();
+            CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskCloseSocket), Irql.PassiveLevel, irp, this, null);
+        CallGate.Submit(_registration, nameof(WskCloseSocket), irp!, this);
         Irp? connecting;
         lock (_gate)
         {
@@ -218,7 +222,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
             return NtStatus.Pending;
         }
         Release();
-        irp.IoCompleteRequest(NtStatus.Success);
+        irp!.IoCompleteRequest(NtStatus.Success);
         return NtStatus.Success;
     }
 
@@ -238,7 +242,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
             _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.Connected);
             close = _pendingClose;
         }
-        _registration.Verifier?.OnSocketOpened(socket);
+        _registration.Verifier?.OnSocketHandedOver(this, socket);
         if (close is not null)
         {
             socket.WskCloseSocket(new Irp());
@@ -267,6 +271,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         _released = true;
         _transport.Close();
         _registration.SocketClosed();
+        _registration.Verifier?.OnSocketClosed(this);
     }
 
     // Lock-free: the address table asks while it holds its own lock.
@@ -279,12 +284,15 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         return SocketRules.StatusFor(violations);
     }
 
-    private void EnsureCallable(Irp? irp, bool irpRequired, Irql irql, string call)
+    /// <summary>
+    /// The call gate: null when the call may go ahead (the IRP, if given, is then submitted unless
+    /// <paramref name="submit"/> is false, and its last three-step violations are cleared), else the status to return.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">A bug-check breach.</exception>
+    private NtStatus? Enter(string call, Irp? irp, bool irpRequired, Irql irql, bool submit = true)
     {
-        if (CallingContract.Check(irql, irp is not null || !irpRequired, irp is null || IrpDecider.IsIdle(irp.State), clientLive: true) is { } broken)
-            throw new WskContractViolationException(broken, $"{call} breaks the calling contract");
-        if (IsClosed)
-            throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
+        if (CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired, irql, submit) is { } refused) return refused;
         if (irp is not null) IrpSocketViolations.Clear(irp);
+        return null;
     }
 }

@@ -13,15 +13,18 @@ public enum VerifierRule
     IrpReusedWhilePending,
     /// <summary>An IRP was completed a second time, or completed when nobody had submitted it (bug check 0x44).</summary>
     IrpCompletedTwice,
-    /// <summary>A call (or a second close) on a socket after WskCloseSocket (wsk-contract §0.10).</summary>
+    /// <summary>A call (or a second close) on a socket after WskCloseSocket.</summary>
     CallAfterClose,
     /// <summary>WskCloseSocket while another thread is still inside a call on the same socket.</summary>
     CloseOverlapsCall,
     /// <summary>WSK_RELEASE_SD on a descriptor a WskSocketConnect still pending was given.</summary>
     SecurityDescriptorReleasedWhileInUse,
-    /// <summary>WskReleaseProviderNPI twice for one capture, or a call through a released client.</summary>
+    /// <summary>
+    /// WskReleaseProviderNPI twice for one capture, or a call through a released or unknown client (CallingRule.ClientReleased:
+    /// the call returned STATUS_INVALID_HANDLE).
+    /// </summary>
     ClientUsedAfterRelease,
-    /// <summary>At <see cref="WskVerifier.Verify"/>: a socket never closed.</summary>
+    /// <summary>At <see cref="WskVerifier.Verify"/>: a socket (connected, or made by WskSocket and never connected) never closed.</summary>
     SocketLeaked,
     /// <summary>At <see cref="WskVerifier.Verify"/>: a capture never released.</summary>
     CaptureNotReleased,
@@ -29,13 +32,20 @@ public enum VerifierRule
     RegistrationNotDeregistered,
     /// <summary>At <see cref="WskVerifier.Verify"/>: an IRP submitted to WSK and never completed (a lost completion).</summary>
     IrpNeverCompleted,
-    /// <summary>A completion routine waited for another WSK IRP that had not completed (wsk-contract §3: it must not).</summary>
+    /// <summary>A completion routine waited for another WSK IRP that had not completed (it must not).</summary>
     CompletionRoutineWaits,
+    /// <summary>A WSK call made above DISPATCH_LEVEL (CallingRule.IrqlAboveDispatch; a bug check).</summary>
+    IrqlAboveDispatch,
+    /// <summary>
+    /// A call that requires an IRP was given none (CallingRule.IrpMissing): it returned STATUS_INVALID_PARAMETER and
+    /// completed nothing.
+    /// </summary>
+    IrpMissing,
 }
 
 /// <summary>One finding: which rule, which object, and what happened.</summary>
 /// <param name="Rule">The rule broken.</param>
-/// <param name="Object">The object it concerns ("IRP #3", "socket #1", "client 7", "registration #1", "SD 12").</param>
+/// <param name="Object">The object it concerns, named by <see cref="WskVerifier.NameOf(Irp)"/> and its overloads ("IRP #3", "socket #1", "client #2", "registration #1", "SD #1").</param>
 /// <param name="Detail">What the verifier saw.</param>
 public sealed record VerifierFinding(VerifierRule Rule, string Object, string Detail)
 {
@@ -62,8 +72,9 @@ public sealed class WskVerifierException : InvalidOperationException
 /// </summary>
 /// <remarks>
 /// The provider calls the hooks only when a verifier is attached (one null test otherwise), so the connect hot path
-/// allocates nothing more when it is off. Misuse that already throws <see cref="WskContractViolationException"/> still
-/// throws; the verifier records it too, so a test that swallowed the exception still sees it.
+/// allocates nothing more when it is off. Every breach of the calling contract leaves exactly one finding, whether the
+/// call throws <see cref="WskContractViolationException"/> (a bug check) or returns its status (no IRP, a released
+/// client), so a test that swallowed the exception or ignored the status still sees it.
 /// </remarks>
 public sealed class WskVerifier
 {
@@ -71,8 +82,9 @@ public sealed class WskVerifier
     private readonly object _gate = new();
     private readonly List<VerifierFinding> _findings = new();
     private readonly ConditionalWeakTable<object, string> _names = new();
+    private readonly Dictionary<object, string> _valueNames = new(); // client ids and SD handles are values
     private readonly Dictionary<Irp, (string Call, SecurityDescriptorHandle? Sd)> _pending = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<WskSocket> _sockets = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<object> _sockets = new(ReferenceEqualityComparer.Instance); // WskSocket and WskUnconnectedSocket
     private readonly HashSet<WskClient> _clients = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<WskRegistration> _registrations = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = new();
@@ -116,19 +128,40 @@ public sealed class WskVerifier
         lock (_gate)
         {
             var all = new List<VerifierFinding>(_findings);
-            foreach (var s in _sockets) all.Add(new(VerifierRule.SocketLeaked, NameOf(s, "socket"), "never closed with WskCloseSocket"));
-            foreach (var c in _clients) all.Add(new(VerifierRule.CaptureNotReleased, c.ToString(), "WskCaptureProviderNPI without WskReleaseProviderNPI"));
-            foreach (var r in _registrations) all.Add(new(VerifierRule.RegistrationNotDeregistered, NameOf(r, "registration"), "WskRegister without WskDeregister"));
-            foreach (var (irp, use) in _pending) all.Add(new(VerifierRule.IrpNeverCompleted, NameOf(irp, "IRP"), $"{use.Call} never completed it"));
+            foreach (var s in _sockets) all.Add(new(VerifierRule.SocketLeaked, Name(s), $"never closed with {nameof(WskSocket.WskCloseSocket)}"));
+            foreach (var c in _clients)
+                all.Add(new(VerifierRule.CaptureNotReleased, Name(c.Id),
+                    $"{nameof(WskRegistration.WskCaptureProviderNpi)} without {nameof(WskRegistration.WskReleaseProviderNpi)}"));
+            foreach (var r in _registrations)
+                all.Add(new(VerifierRule.RegistrationNotDeregistered, Name(r), $"{nameof(WskRegistration.WskRegister)} without {nameof(WskRegistration.WskDeregister)}"));
+            foreach (var (irp, use) in _pending) all.Add(new(VerifierRule.IrpNeverCompleted, Name(irp), $"{use.Call} never completed it"));
             return all;
         }
     }
 
     /// <summary>The name the verifier gives <paramref name="irp"/> in its findings ("IRP #n").</summary>
-    public string NameOf(Irp irp) => NameOf(irp, "IRP");
+    public string NameOf(Irp irp) => Name(irp);
 
     /// <summary>The name the verifier gives <paramref name="socket"/> in its findings ("socket #n").</summary>
-    public string NameOf(WskSocket socket) => NameOf(socket, "socket");
+    public string NameOf(WskSocket socket) => Name(socket);
+
+    /// <summary>
+    /// The name the verifier gives a three-step socket ("socket #n"); the connected socket a successful WskConnect hands
+    /// over keeps that name.
+    /// </summary>
+    public string NameOf(WskUnconnectedSocket socket) => Name(socket);
+
+    /// <summary>The name the verifier gives <paramref name="client"/> ("client #n"), the same as its <see cref="WskClient.Id"/>'s.</summary>
+    public string NameOf(WskClient client) => Name(client.Id);
+
+    /// <summary>The name the verifier gives the client <paramref name="id"/> designates, live, released or unknown ("client #n").</summary>
+    public string NameOf(ClientId id) => Name(id);
+
+    /// <summary>The name the verifier gives <paramref name="registration"/> ("registration #n").</summary>
+    public string NameOf(WskRegistration registration) => Name(registration);
+
+    /// <summary>The name the verifier gives the cached security descriptor <paramref name="handle"/> ("SD #n").</summary>
+    public string NameOf(SecurityDescriptorHandle handle) => Name(handle);
 
     // ---- hooks, called by the provider only when this verifier is attached ----
 
@@ -150,16 +183,37 @@ public sealed class WskVerifier
     internal void OnReleased(WskClient client, bool first)
     {
         lock (_gate) _clients.Remove(client);
-        if (!first) Report(VerifierRule.ClientUsedAfterRelease, client.ToString(), "WskReleaseProviderNPI called again", bugCheck: false);
+        if (!first)
+            Report(VerifierRule.ClientUsedAfterRelease, Name(client.Id), $"{nameof(WskRegistration.WskReleaseProviderNpi)} called again", bugCheck: false);
     }
 
-    internal void OnRefused(CallingRule rule, string call, Irp? irp, WskSocket? socket, string clientName)
+    /// <summary>
+    /// A call the gate refused for <paramref name="rule"/>: exactly one finding, on the object the rule is about (the IRP
+    /// for an IRP in use, the socket for a closed socket, the client for a released one, the socket or client for a
+    /// missing IRP, whichever the call has first of IRP, socket and client for the IRQL).
+    /// </summary>
+    internal void OnRefused(CallingRule rule, string call, Irql irql, Irp? irp, object? socket, ClientId? client)
     {
+        object? subject = irp ?? socket ?? (object?)client;
         switch (rule)
         {
-            case CallingRule.IrpInUse: Report(VerifierRule.IrpReusedWhilePending, NameOf(irp!, "IRP"), $"{call} while an earlier call owns it", true); break;
-            case CallingRule.SocketClosed: Report(VerifierRule.CallAfterClose, NameOf(socket!, "socket"), $"{call} after WskCloseSocket", true); break;
-            case CallingRule.ClientReleased: Report(VerifierRule.ClientUsedAfterRelease, clientName, $"{call} through a released client", false); break;
+            case CallingRule.IrqlAboveDispatch:
+                Report(VerifierRule.IrqlAboveDispatch, subject is null ? call : Name(subject), $"{call} at IRQL {irql}, above DISPATCH_LEVEL", true);
+                break;
+            case CallingRule.SocketClosed:
+                Report(VerifierRule.CallAfterClose, Name(socket!), $"{call} after {nameof(WskSocket.WskCloseSocket)}", true);
+                break;
+            case CallingRule.IrpMissing:
+                subject = socket ?? (object?)client;
+                Report(VerifierRule.IrpMissing, subject is null ? call : Name(subject), $"{call} without the IRP it requires", false);
+                break;
+            case CallingRule.IrpInUse:
+                Report(VerifierRule.IrpReusedWhilePending, Name(irp!),
+                    irp!.IsDelivering ? $"{call} from inside its own completion routine" : $"{call} while an earlier call owns it", true);
+                break;
+            case CallingRule.ClientReleased:
+                Report(VerifierRule.ClientUsedAfterRelease, client is { } id ? Name(id) : call, $"{call} through a released or unknown client", false);
+                break;
         }
     }
 
@@ -177,21 +231,36 @@ public sealed class WskVerifier
     internal void OnIrpViolation(Irp irp, CallingRule rule, string detail)
     {
         if (rule is CallingRule.IrpCompletedTwice or CallingRule.IrpCompletedWhileIdle)
-            Report(VerifierRule.IrpCompletedTwice, NameOf(irp, "IRP"), detail, bugCheck: true);
+            Report(VerifierRule.IrpCompletedTwice, Name(irp), detail, bugCheck: true);
     }
 
     internal void OnWaitInCompletionRoutine(Irp waited, Irp delivering) =>
-        Report(VerifierRule.CompletionRoutineWaits, NameOf(delivering, "IRP"),
-            $"its completion routine waits for {NameOf(waited, "IRP")}, which has not completed", bugCheck: false);
+        Report(VerifierRule.CompletionRoutineWaits, Name(delivering),
+            $"its completion routine waits for {Name(waited)}, which has not completed", bugCheck: false);
 
-    internal void OnSocketOpened(WskSocket socket)
+    /// <summary>A socket came to be: a connected <see cref="WskSocket"/> or a three-step <see cref="WskUnconnectedSocket"/>.</summary>
+    internal void OnSocketOpened(object socket)
     {
         lock (_gate) _sockets.Add(socket);
     }
 
-    internal void OnSocketClosed(WskSocket socket)
+    internal void OnSocketClosed(object socket)
     {
         lock (_gate) _sockets.Remove(socket);
+    }
+
+    /// <summary>
+    /// A three-step socket connected: from now on <paramref name="connected"/> is the socket (closing either handle closes
+    /// it), and it keeps the unconnected socket's name.
+    /// </summary>
+    internal void OnSocketHandedOver(WskUnconnectedSocket unconnected, WskSocket connected)
+    {
+        lock (_gate)
+        {
+            _sockets.Remove(unconnected);
+            _sockets.Add(connected);
+            if (_names.TryGetValue(unconnected, out var name)) _names.AddOrUpdate(connected, name);
+        }
     }
 
     internal void OnCallEntered(WskSocket socket, string call)
@@ -230,7 +299,7 @@ public sealed class WskVerifier
                     if (c.Thread != thread) { other = c.Call; break; }
         }
         if (other is not null)
-            Report(VerifierRule.CloseOverlapsCall, NameOf(socket, "socket"), $"WskCloseSocket while {other} is still running on another thread", bugCheck: false);
+            Report(VerifierRule.CloseOverlapsCall, Name(socket), $"{nameof(WskSocket.WskCloseSocket)} while {other} is still running on another thread", bugCheck: false);
     }
 
     internal void OnSdReleased(SecurityDescriptorHandle handle)
@@ -239,10 +308,11 @@ public sealed class WskVerifier
         lock (_gate)
         {
             foreach (var (irp, use) in _pending)
-                if (use.Sd == handle) { user = NameOf(irp, "IRP"); break; }
+                if (use.Sd == handle) { user = Name(irp); break; }
         }
         if (user is not null)
-            Report(VerifierRule.SecurityDescriptorReleasedWhileInUse, $"SD {handle.Value}", $"released while {user} (WskSocketConnect) is pending", false);
+            Report(VerifierRule.SecurityDescriptorReleasedWhileInUse, Name(handle),
+                $"released while {user} ({nameof(WskProviderDispatch.WskSocketConnect)}) is pending", false);
     }
 
     private void Report(VerifierRule rule, string subject, string detail, bool bugCheck)
@@ -252,14 +322,29 @@ public sealed class WskVerifier
         if (bugCheck && ThrowOnBugCheck) throw new WskVerifierException(finding);
     }
 
-    private string NameOf(object o, string kind)
+    /// <summary>
+    /// The one naming scheme: "&lt;kind&gt; #n", numbered per kind in the order the verifier first names an object of it.
+    /// Objects are named by identity, client ids and SD handles by value.
+    /// </summary>
+    private string Name(object o)
     {
+        string kind = o switch
+        {
+            Irp => "IRP",
+            WskSocket or WskUnconnectedSocket => "socket",
+            ClientId => "client",
+            WskRegistration => "registration",
+            SecurityDescriptorHandle => "SD",
+            _ => o.GetType().Name,
+        };
+        bool byValue = o.GetType().IsValueType;
         lock (_gate)
         {
-            if (_names.TryGetValue(o, out var name)) return name;
+            if (byValue ? _valueNames.TryGetValue(o, out var name) : _names.TryGetValue(o, out name)) return name;
             _counters[kind] = _counters.TryGetValue(kind, out int n) ? n + 1 : 1;
             name = $"{kind} #{_counters[kind]}";
-            _names.Add(o, name);
+            if (byValue) _valueNames.Add(o, name);
+            else _names.Add(o, name);
             return name;
         }
     }

@@ -199,7 +199,7 @@ public sealed class VerifierFacts
             Assert.Throws<WskContractViolationException>(() => registration.WskReleaseProviderNpi(npi!));
         }
         // Other tests may register while this one is attached: judge only this test's client.
-        var ours = verifier.Findings.Where(f => f.Object == npi!.Client.ToString()).ToArray();
+        var ours = verifier.Findings.Where(f => f.Object == verifier.NameOf(npi!.Client)).ToArray();
         Assert.Equal(VerifierRule.ClientUsedAfterRelease, Assert.Single(ours).Rule);
         Assert.Contains(verifier.Verify(), f => f.Rule == VerifierRule.RegistrationNotDeregistered);
     }
