@@ -65,6 +65,7 @@ public sealed class ConnectRaces(ITestOutputHelper output)
 
             CompletedOnce(connect, "the connect");
             var status = connect.IoStatus.Status;
+            CoyoteRun.Outcome($"connect {status.Name}");
             Specification.Assert(status == NtStatus.Success || status == NtStatus.Cancelled,
                 $"the connect ends with its answer or CANCELLED: {Show(connect)}");
             Specification.Assert(status == NtStatus.Success == connect.IoStatus.Socket is not null,

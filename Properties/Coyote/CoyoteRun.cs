@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -40,6 +41,17 @@ public static class CoyoteRun
     /// <summary>The fixed seed of the schedule choices (COYOTE_SEED overrides).</summary>
     public const uint DefaultSeed = 20261201;
 
+    private static readonly Dictionary<string, int> Outcomes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Counts how a schedule ended (printed after the run): evidence that the exploration reached each interleaving the
+    /// test is about (a cancel winning, a completion winning, ...) and does not pass vacuously.
+    /// </summary>
+    public static void Outcome(string outcome)
+    {
+        lock (Outcomes) Outcomes[outcome] = Outcomes.GetValueOrDefault(outcome) + 1;
+    }
+
     /// <summary>Explores <paramref name="test"/> for <paramref name="iterations"/> schedules; fails the xunit test on a bug.</summary>
     public static void Check(ITestOutputHelper output, string name, Func<Task> test, uint iterations = DefaultIterations)
     {
@@ -64,6 +76,7 @@ public static class CoyoteRun
 
     private static void Run(ITestOutputHelper output, string name, Func<Task> test, Configuration configuration, string what)
     {
+        lock (Outcomes) Outcomes.Clear();
         var clock = Stopwatch.StartNew();
         using var log = new StringWriter(CultureInfo.InvariantCulture);
         using var engine = TestingEngine.Create(configuration, test);
@@ -76,6 +89,9 @@ public static class CoyoteRun
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Coyote {name}: {schedules} schedules explored ({what}) in {clock.Elapsed.TotalSeconds:0.0} s, " +
             $"{report.NumOfFoundBugs} bug(s), scheduling steps per schedule {report.MinExploredFairSteps + report.MinExploredUnfairSteps}..{Math.Max(report.MaxExploredFairSteps, report.MaxExploredUnfairSteps)}"));
+        lock (Outcomes)
+            foreach (var (outcome, count) in Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,5} × {outcome}"));
         foreach (var invocation in report.UncontrolledInvocations ?? Enumerable.Empty<string>())
             output.WriteLine($"  uncontrolled invocation: {invocation}");
         foreach (var error in report.InternalErrors ?? Enumerable.Empty<string>())

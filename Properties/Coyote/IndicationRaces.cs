@@ -47,6 +47,7 @@ public sealed class IndicationRaces(ITestOutputHelper output)
                 return NtStatus.MoreProcessingRequired;
             });
             var close = new Irp();
+            NtStatus closeReturned = default;
             var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             close.SetCompletionRoutine((_, _) =>
             {
@@ -63,7 +64,7 @@ public sealed class IndicationRaces(ITestOutputHelper output)
             var control = Task.Run(async () =>
             {
                 if (disableFirst) socket.DisableEventCallback(WskEvents.Receive, disable);
-                socket.WskCloseSocket(close);
+                closeReturned = socket.WskCloseSocket(close);
                 Volatile.Write(ref client.CloseEnded, 1);
                 await closed.Task;
             });
@@ -73,6 +74,8 @@ public sealed class IndicationRaces(ITestOutputHelper output)
             Specification.Assert(client.Late == 0,
                 $"{client.Late} indication(s) started after the disable completed or the close returned ({client.Indications} in all)");
             Specification.Assert(client.Overlapped == 0, "indications of one socket never overlap");
+            CoyoteRun.Outcome($"{(disableFirst ? $"disable {(disable.IsCompleted ? disable.IoStatus.Status.Name : "pending")}, close" : "close")}: " +
+                $"{client.Indications} indication(s), close returned {closeReturned.Name}");
             CompletedOnce(close, "the close");
             Specification.Assert(close.IoStatus.Status == NtStatus.Success, $"close never fails: {Show(close)}");
             if (disableFirst)

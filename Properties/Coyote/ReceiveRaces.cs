@@ -54,6 +54,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
                 $"yet R2 is still pending ({Show(r2)})");
             CompletedOnce(r2, "R2");
             Specification.Assert(r2.IoStatus.Status == NtStatus.Cancelled, $"R2 got no data, so it ends CANCELLED: {Show(r2)}");
+            CoyoteRun.Outcome($"R2 {r2.IoStatus.Status.Name}");
 
             CloseAndFinish(rig, socket);
         });
@@ -93,6 +94,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
             Specification.Assert(buffer.Take(taken).SequenceEqual(Enumerable.Range(1, taken).Select(i => (byte)i)),
                 $"the receive holds the first {taken} bytes in order: {string.Join(",", buffer.Take(taken))}");
 
+            CoyoteRun.Outcome($"WAITALL receive {irp.IoStatus.Status.Name} with {taken} of {Pieces} bytes");
             if (taken < Pieces)
             {
                 var rest = new Irp();
@@ -136,6 +138,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
             await teardown;
 
             CompletedOnce(receive, "the receive");
+            CoyoteRun.Outcome($"{(abortFirst ? "abortive disconnect, close" : "close")}: receive {receive.IoStatus.Status.Name}");
             Specification.Assert(
                 receive.IoStatus.Status == NtStatus.Cancelled && Bytes(receive) == 0
                 || receive.IoStatus.Status == NtStatus.Success && Bytes(receive) == 1 && buffer[0] == 9,
