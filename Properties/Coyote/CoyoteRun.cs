@@ -77,6 +77,10 @@ public static class CoyoteRun
     private static void Run(ITestOutputHelper output, string name, Func<Task> test, Configuration configuration, string what)
     {
         lock (Outcomes) Outcomes.Clear();
+        // Only this run's failure files are left behind: the ones of an earlier run of the same test go first.
+        string directory = Path.Combine(AppContext.BaseDirectory, "CoyoteTraces");
+        Directory.CreateDirectory(directory);
+        foreach (var stale in Directory.EnumerateFiles(directory, name + ".*")) File.Delete(stale);
         var clock = Stopwatch.StartNew();
         using var log = new StringWriter(CultureInfo.InvariantCulture);
         using var engine = TestingEngine.Create(configuration, test);
@@ -102,8 +106,6 @@ public static class CoyoteRun
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Coyote found a bug in {name} after {schedules} schedule(s) ({what}):");
         foreach (var bug in report.BugReports) text.AppendLine(bug);
-        string directory = Path.Combine(AppContext.BaseDirectory, "CoyoteTraces");
-        Directory.CreateDirectory(directory);
         string tracePath = Path.Combine(directory, name + ".trace");
         File.WriteAllText(tracePath, engine.ReproducibleTrace);
         if (engine.TryEmitReports(directory, name, out var written))
