@@ -88,6 +88,7 @@ internal static class CallGate
         CallingRule.SocketClosed => $"the socket was closed; no call may follow {nameof(WskSocket.WskCloseSocket)} ({call})",
         CallingRule.IrpInUse when irp is { IsDelivering: true } => $"{call} was given an IRP from inside its own completion routine",
         CallingRule.IrpInUse => $"{call} was given an IRP still owned by an earlier call",
+        CallingRule.OutOfOrder => $"{call} was given something the client does not hold (a data indication not kept, or released already)",
         _ => $"{call} breaks {rule}",
     };
 }

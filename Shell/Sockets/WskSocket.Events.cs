@@ -34,15 +34,15 @@ public sealed partial class WskSocket
         uint newlyEnabled;
         lock (_gate)
         {
-            if (_state.Closed)
-                throw new WskContractViolationException(CallingRule.SocketClosed, "the socket was closed; no call may follow WskCloseSocket");
+            if (_state.Closed) // a close on another thread won the race since the gate looked
+                CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel, irp, this, null);
             decision = EventCallbackDecider.Decide(control.EventMask, irp is not null, _events);
             newlyEnabled = decision.Next is { } next ? next.Enabled & ~_events.Enabled : 0;
             if (decision.Next is { } after) _events = after;
             if (decision.Status.IsPending)
             {
-                irp!.Submit();
-                waiting = new SocketIo(this, irp, SocketIoKind.EventDisable) { WaitForEvent = decision.WaitFor };
+                CallGate.Submit(_registration, nameof(WskControlSocket), irp!, this);
+                waiting = new SocketIo(this, irp!, SocketIoKind.EventDisable) { WaitForEvent = decision.WaitFor };
                 (_disables ??= new()).Add(waiting);
             }
         }

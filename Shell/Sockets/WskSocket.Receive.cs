@@ -46,16 +46,18 @@ public sealed partial class WskSocket
 
     /// <summary>
     /// WskRelease: hands back an indication the client kept by returning STATUS_PENDING from its receive callback.
-    /// Releasing anything else, or twice, is a contract violation.
+    /// Releasing anything else, or twice, is a contract violation (CallingRule.OutOfOrder), as is a release after close.
     /// </summary>
+    /// <exception cref="WskContractViolationException">The indication is not one the client holds, or the socket was closed.</exception>
     public NtStatus WskRelease(DataIndication indication)
     {
         ArgumentNullException.ThrowIfNull(indication);
+        EnsureOpen(nameof(WskRelease));
         lock (_gate)
         {
             if (Rx.Kept is not null && Rx.Kept.Remove(indication)) return NtStatus.Success;
         }
-        throw new WskContractViolationException(CallingRule.OutOfOrder, "this data indication is not one the client kept");
+        return CallGate.Refuse(_registration, CallingRule.OutOfOrder, nameof(WskRelease), Irql.PassiveLevel, null, this, null);
     }
 
     /// <summary>Indications the client kept and has not released yet.</summary>

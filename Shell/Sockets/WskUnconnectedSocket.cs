@@ -72,15 +72,15 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>
     /// PFN_WSK_CONTROL_SOCKET for the options of the three-step path: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE
     /// (ULONG), SO_WSK_SECURITY (a pointer-sized SD handle; a get caches a copy the client must release), IPV6_V6ONLY.
-    /// Each needs an IRP (without one the option rules answer STATUS_INVALID_PARAMETER, as for any malformed option call);
-    /// the IRP completes inside the call with the returned status.
+    /// Each needs an IRP: without one the call gate answers STATUS_INVALID_PARAMETER (CallingRule.IrpMissing, a returned
+    /// status, nothing completed); the IRP completes inside the call with the returned status.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
     public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
         long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         outputSizeReturned = 0;
-        Enter(nameof(WskControlSocket), irp, irpRequired: false, irql);
+        if (Enter(nameof(WskControlSocket), irp, irpRequired: true, irql) is { } refused) return refused;
         NtStatus status;
         OptionDecision decision;
         lock (_gate)

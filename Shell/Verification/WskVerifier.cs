@@ -41,6 +41,8 @@ public enum VerifierRule
     /// completed nothing.
     /// </summary>
     IrpMissing,
+    /// <summary>WskRelease of a data indication the client does not hold: never kept (STATUS_PENDING), or released already.</summary>
+    IndicationNotHeld,
 }
 
 /// <summary>One finding: which rule, which object, and what happened.</summary>
@@ -213,6 +215,9 @@ public sealed class WskVerifier
                 break;
             case CallingRule.ClientReleased:
                 Report(VerifierRule.ClientUsedAfterRelease, client is { } id ? Name(id) : call, $"{call} through a released or unknown client", false);
+                break;
+            case CallingRule.OutOfOrder:
+                Report(VerifierRule.IndicationNotHeld, Name(socket!), $"{call} of a data indication the client does not hold (never kept, or released already)", true);
                 break;
         }
     }

@@ -293,4 +293,25 @@ public sealed class CallGateFacts
         Assert.Null(result.Socket);
         Assert.Equal(VerifierRule.ClientUsedAfterRelease, Assert.Single(w.Verifier.Findings).Rule);
     }
+
+    /// <summary>WskRelease takes no IRP, so reflection does not find it: its two breaches are checked here.</summary>
+    [Fact]
+    public void WskRelease_of_an_indication_not_held_and_after_close_each_leave_one_finding()
+    {
+        var w = new World();
+        var stranger = new DataIndication(new byte[] { 1 }, null);
+        var notHeld = Assert.Throws<WskContractViolationException>(() => w.Socket.WskRelease(stranger));
+        Assert.Equal(CallingRule.OutOfOrder, notHeld.Rule);
+        var finding = Assert.Single(w.Verifier.Findings);
+        Assert.Equal((VerifierRule.IndicationNotHeld, w.Verifier.NameOf(w.Socket)), (finding.Rule, finding.Object));
+        Assert.Contains(nameof(WskSocket.WskRelease), finding.Detail);
+
+        w.Socket.WskCloseSocket(new Irp());
+        var closed = Assert.Throws<WskContractViolationException>(() => w.Socket.WskRelease(stranger));
+        Assert.Equal(CallingRule.SocketClosed, closed.Rule);
+        Assert.Equal(2, w.Verifier.Findings.Count);
+        var after = w.Verifier.Findings[1];
+        Assert.Equal((VerifierRule.CallAfterClose, w.Verifier.NameOf(w.Socket)), (after.Rule, after.Object));
+        Assert.Contains(nameof(WskSocket.WskRelease), after.Detail);
+    }
 }
