@@ -29,7 +29,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
     /// target but its transport read not started yet, the read pending), it must not be lost.
     /// </summary>
     [Fact]
-    [Trait("Coyote", "finds the lost receive cancel")] // fails until the receive hand-over keeps a cancel that lands in it
+    [Trait("Coyote", "lost receive cancel")]
     public void A_cancel_is_not_lost_while_the_next_receive_becomes_the_readers_target() =>
         CoyoteRun.Check(output, nameof(A_cancel_is_not_lost_while_the_next_receive_becomes_the_readers_target), async () =>
         {
@@ -66,7 +66,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
     /// receive did not take, the next receive gets.
     /// </summary>
     [Fact]
-    [Trait("Coyote", "finds the lost receive cancel")] // fails until the receive hand-over keeps a cancel that lands in it
+    [Trait("Coyote", "lost receive cancel")]
     public void A_waitall_receive_cancelled_while_the_peer_trickles_bytes_completes_once_and_loses_nothing() =>
         CoyoteRun.Check(output, nameof(A_waitall_receive_cancelled_while_the_peer_trickles_bytes_completes_once_and_loses_nothing), async () =>
         {
