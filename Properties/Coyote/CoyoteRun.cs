@@ -55,10 +55,25 @@ public static class CoyoteRun
     /// <summary>Explores <paramref name="test"/> for <paramref name="iterations"/> schedules; fails the xunit test on a bug.</summary>
     public static void Check(ITestOutputHelper output, string name, Func<Task> test, uint iterations = DefaultIterations)
     {
+        RequireRewritten();
         iterations = FromEnvironment("COYOTE_ITERATIONS", iterations);
         uint seed = FromEnvironment("COYOTE_SEED", DefaultSeed);
         var configuration = Configure(Configuration.Create().WithTestingIterations(iterations).WithRandomGeneratorSeed(seed));
         Run(output, name, test, configuration, $"{iterations} iterations, seed {seed}");
+    }
+
+    /// <summary>
+    /// Without the rewrite, Coyote controls nothing in the library and every schedule is the same: the tests would pass
+    /// without exploring. So they refuse to run on assemblies the build step did not rewrite.
+    /// </summary>
+    private static void RequireRewritten()
+    {
+        foreach (var assembly in new[] { typeof(Wsk.Core.NtStatus).Assembly, typeof(Wsk.Shell.Irp).Assembly, typeof(CoyoteRun).Assembly })
+        {
+            if (!assembly.GetCustomAttributes(false).Any(a => a.GetType().Name == "RewritingSignatureAttribute"))
+                throw new InvalidOperationException(
+                    $"{assembly.GetName().Name} is not rewritten by Coyote: build the test project with its CoyoteRewrite step (not -p:CoyoteRewrite=false)");
+        }
     }
 
     /// <summary>Runs <paramref name="test"/> once along <paramref name="reproducibleTrace"/> (from a failure's .trace file).</summary>

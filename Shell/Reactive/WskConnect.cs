@@ -39,10 +39,17 @@ public static class WskConnect
         var returned = dispatch.WskSocketConnect(request, irp);
         if (returned.IsPending)
         {
-            using var registration = cancellationToken.CanBeCanceled
+            var registration = cancellationToken.CanBeCanceled
                 ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
                 : default;
-            await irp.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await irp.WaitAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                registration.Unregister(); // never waits for a cancel still running elsewhere: it finds the IRP completed
+            }
         }
         return ConnectCompletion.From(irp, returned);
     }

@@ -72,10 +72,20 @@ public static class WskSocketReactive
         var returned = call(irp);
         if (returned.IsPending)
         {
-            using var registration = cancellationToken.CanBeCanceled
+            var registration = cancellationToken.CanBeCanceled
                 ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
                 : default;
-            await irp.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await irp.WaitAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // Unregister, not Dispose: Dispose waits for a cancel callback running on another thread, and the awaiting
+                // continuation has no reason to. A cancel that still runs finds the IRP completed and does nothing (this
+                // IRP is never reused).
+                registration.Unregister();
+            }
         }
         return IoCompletion.From(irp, returned);
     }
