@@ -211,6 +211,32 @@ public class SocketOptionAndValidationFacts
         Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable }, Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet6, v6 with { Port = 0 }, 0, SocketPhase.Bound)));
     }
 
+    /// <summary>A violation's detail names the parameter and the value that broke the rule: it is what a client reads.</summary>
+    [Fact]
+    public void Each_socket_violation_says_which_parameter_broke_its_rule()
+    {
+        var client = new ClientId(1);
+        var bad = new SocketRequest(client, AddressFamilies.Unix, SocketTypes.Datagram, Protocols.Tcp, Flags: 0, SecurityDescriptor: Dead);
+        Assert.Equal(new[] { "Flags 0x0", "AddressFamily 1", "SocketType 2 with Protocol 6", "SecurityDescriptor 78 is not a live cached SD of client 1" },
+            Details(SocketValidation.ValidateSocket(bad, static (_, _) => false)));
+        Assert.Equal(new[] { "LocalAddress is NULL", "Flags 0x1", "the socket is Bound" },
+            Details(SocketValidation.ValidateBind(AddressFamilies.Inet, null, 1, SocketPhase.Bound)));
+        Assert.Equal(new[] { "LocalAddress has 4 bytes" },
+            Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrTruncated(2, 4), 0, SocketPhase.Created)));
+        Assert.Equal(new[] { "LocalAddress family 2, socket family 23" },
+            Details(SocketValidation.ValidateBind(AddressFamilies.Inet6, new SockAddrIn(1, 80), 0, SocketPhase.Created)));
+        Assert.Equal(new[] { "an earlier WskConnect failed" }, Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Failed)));
+        Assert.Equal(new[] { "RemoteAddress is NULL", "Flags 0xA", "WskBind has not succeeded on this socket" },
+            Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, null, 10, SocketPhase.Created)));
+        var unconnectable = new SockAddrIn(0x7F00_0001, 0);
+        Assert.Equal(new[] { $"RemoteAddress {unconnectable}" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, unconnectable, 0, SocketPhase.Bound)));
+        Assert.Equal(new[] { "a WskConnect is pending" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connecting)));
+        Assert.Equal(new[] { "the socket is Connected" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connected)));
+
+        static string[] Details<T>(LanguageExt.Validation<SocketViolation, T> v) =>
+            v.Match(static _ => Array.Empty<string>(), static errors => errors.Select(e => e.Detail).ToArray());
+    }
+
     /// <summary>Each rule's status, written out: the table must not drift from the documented statuses.</summary>
     [Theory]
     [InlineData(SocketRule.CategoryNotSupported, 0xC00000BBu)]
