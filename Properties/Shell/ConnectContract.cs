@@ -4,14 +4,17 @@ using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Xunit;
 using Wsk.Core;
 using Wsk.Shell;
 
 namespace Wsk.Properties.Shell;
 
 /// <summary>
-/// The WskSocketConnect contract (wsk-contract §0), stated once and run against every transport (see the subclasses).
+/// The WskSocketConnect contract, stated once and run against every transport (see the subclasses).
 /// Each property classifies its runs by path, so the output shows that SUCCESS, PENDING and each failure really ran.
+/// Every assertion is exact: each target carries the outcome its world declares (<see cref="Expect"/>), and the world
+/// declares what it can do (<see cref="WorldCapabilities"/>); no property accepts "whatever the world did".
 /// </summary>
 public abstract class ConnectContract
 {
@@ -24,22 +27,68 @@ public abstract class ConnectContract
          select (target, cancel, faithful))
         .ToArbitrary();
 
+    /// <summary>Runs where a cancel has something to race: every one is cancelled.</summary>
+    private Arbitrary<(Target Target, bool Faithful)> CancelledRuns =>
+        (from target in World.PendingTargets
+         from faithful in Gen.Elements(false, true)
+         select (target, faithful))
+        .ToArbitrary();
+
+    private static string Short(NtStatus s) => s.Name?.Replace("STATUS_", "") ?? s.ToString();
+
+    private static string Names(NtStatus[] statuses) => string.Join("|", statuses.Select(Short));
+
+    [Fact]
+    public void The_declared_capabilities_are_exactly_what_the_targets_declare()
+    {
+        var declared = World.Declarations.ToArray();
+        var derived = new WorldCapabilities(
+            PendingOnDemand: declared.Any(e => e.Answer == Answer.Pending),
+            CompletesBeforeReturn: declared.Any(e => e.Answer == Answer.BeforeReturn),
+            CancelCanWin: declared.Any(e => e.Answer == Answer.Pending && e.OnCancel == CancelOutcome.Wins),
+            CancelCanLose: declared.Any(e => e.Answer == Answer.Pending && e.OnCancel == CancelOutcome.Loses),
+            OsDecidesTiming: declared.Any(e => e.Answer == Answer.OsDecides),
+            CancelledStatus: World.Capabilities.CancelledStatus);
+        Assert.Equal(derived, World.Capabilities);
+        Assert.False(World.Capabilities.CancelledStatus.IsSuccess); // a won cancel is a failure, never a socket
+    }
+
     [Property(MaxTest = 60)]
     public Property Every_IRP_completes_exactly_once_and_the_return_tells_when() =>
         Prop.ForAll(Runs, input =>
         {
             var run = ConnectRun.Execute(World, input.Target, input.Cancel, input.Faithful);
+            var allowed = run.Allowed(World);
             bool exactlyOnce = run.Answered && run.Completions == 1 && run.RoutineCalls == 1 && run.Violations.Count == 0;
-            bool returnContract = run.Returned.IsPending
-                ? !run.Final.Status.IsPending // exactly one later completion, final
-                : run.CompletedWhenReturned && run.StatusWhenReturned == run.Returned && run.Final.Status == run.Returned;
-            bool cancelContract = !run.Cancelled || run.Final.Status == NtStatus.Cancelled || run.Final.Status == NtStatus.Success
-                || !run.Final.Status.IsPending;
-            return (exactlyOnce && returnContract && cancelContract)
-                .Label($"{run.Target}: returned {run.Returned}, completed {run.Final.Status} ×{run.Completions} " +
-                       $"(routine ×{run.RoutineCalls}, answered {run.Answered}, violations {run.Violations.Count})")
+            // The shape the world declared, and an inline return is the completion status.
+            bool returnContract = run.ReturnedAsDeclared && (run.Returned.IsPending || run.Final.Status == run.Returned);
+            bool finalAsDeclared = allowed.Contains(run.Final.Status);
+            return (exactlyOnce && returnContract && finalAsDeclared)
+                .Label($"{run.Target}: returned {run.Returned} ({run.Shape}), completed {run.Final.Status} ×{run.Completions}, " +
+                       $"declared {run.Target.Expect.Answer} ⇒ {Names(allowed)} (routine ×{run.RoutineCalls}, answered {run.Answered}, " +
+                       $"violations {run.Violations.Count})")
                 .Classify(true, run.Path)
+                .Classify(true, $"{run.Target.Expect.Answer} took {run.Shape}")
                 .Classify(input.Faithful, "faithful twelve-parameter form")
+                .Collect(run.Target.Kind);
+        });
+
+    [Property(MaxTest = 40)]
+    public Property A_cancelled_pending_connect_ends_exactly_as_the_world_declares() =>
+        Prop.ForAll(CancelledRuns, input =>
+        {
+            var run = ConnectRun.Execute(World, input.Target, cancel: true, input.Faithful);
+            var expect = run.Target.Expect;
+            // Declared PENDING every time: the call returned PENDING, so the cancel met a pending call.
+            bool shape = run.ReturnedAsDeclared && run.Cancelled;
+            var allowed = run.Allowed(World);
+            bool final = allowed.Contains(run.Final.Status) && run.Completions == 1 && run.Violations.Count == 0
+                         && (run.Final.Status == NtStatus.Success) == (run.Final.Socket is not null);
+            bool nothingLeft = run.SocketsAfterClose == run.SocketsBefore && run.ConnectionsAfterClose == run.ConnectionsBefore;
+            return (shape && final && nothingLeft)
+                .Label($"{run.Target}: returned {run.Returned} ({run.Shape}), cancelled {run.Cancelled}, completed {run.Final.Status}; " +
+                       $"declared {expect.Answer}, cancel {expect.OnCancel} ⇒ {Names(allowed)}; sockets {run.SocketsBefore}→{run.SocketsAfterClose}")
+                .Classify(true, $"cancel {expect.OnCancel}: {run.Path}")
                 .Collect(run.Target.Kind);
         });
 
@@ -48,6 +97,7 @@ public abstract class ConnectContract
         Prop.ForAll(Runs, input =>
         {
             var run = ConnectRun.Execute(World, input.Target, input.Cancel, input.Faithful);
+            bool asDeclared = run.Allowed(World).Contains(run.Final.Status);
             bool socketIffSuccess = run.Succeeded == (run.Final.Socket is not null);
             bool failureOpensNothing = run.Succeeded
                 || (run.SocketsAfterCompletion == run.SocketsBefore && run.ConnectionsAfterCompletion == run.ConnectionsBefore
@@ -55,33 +105,35 @@ public abstract class ConnectContract
             bool successOpensOne = !run.Succeeded
                 || (run.SocketsAfterCompletion == run.SocketsBefore + 1 && run.ConnectionsAfterCompletion == run.ConnectionsBefore + 1);
             bool closeReleases = run.SocketsAfterClose == run.SocketsBefore && run.ConnectionsAfterClose == run.ConnectionsBefore;
-            return (socketIffSuccess && failureOpensNothing && successOpensOne && closeReleases)
-                .Label($"{run.Target}: {run.Final.Status}, sockets {run.SocketsBefore}→{run.SocketsAfterCompletion}→{run.SocketsAfterClose}, " +
+            return (asDeclared && socketIffSuccess && failureOpensNothing && successOpensOne && closeReleases)
+                .Label($"{run.Target}: {run.Final.Status} (declared {Names(run.Allowed(World))}), sockets {run.SocketsBefore}→{run.SocketsAfterCompletion}→{run.SocketsAfterClose}, " +
                        $"OS {run.ConnectionsBefore}→{run.ConnectionsAfterCompletion}→{run.ConnectionsAfterClose}")
                 .Classify(true, run.Path);
         });
 
     [Property(MaxTest = 40)]
     public Property A_connected_socket_has_the_local_family_a_bound_port_and_the_requested_peer() =>
-        Prop.ForAll(Runs, input =>
-        {
-            var run = ConnectRun.Execute(World, input.Target, cancel: false, input.Faithful);
-            if (!run.Succeeded) return true.ToProperty().Classify(true, "no socket: " + run.Path);
-            var asked = run.Target.Local;
-            bool family = run.SocketFamily == asked.Family && run.LocalAddress?.Family == asked.Family;
-            bool bound = run.LocalAddress switch
+        Prop.ForAll(
+            (from target in World.ConnectingTargets from faithful in Gen.Elements(false, true) select (target, faithful)).ToArbitrary(),
+            input =>
             {
-                SockAddrIn v4 => v4.Port != 0 && (((SockAddrIn)asked).IsWildcard || v4.Address == ((SockAddrIn)asked).Address)
-                                  && (((SockAddrIn)asked).Port == 0 || v4.Port == ((SockAddrIn)asked).Port),
-                SockAddrIn6 v6 => v6.Port != 0 && (((SockAddrIn6)asked).IsWildcard || v6.Address == ((SockAddrIn6)asked).Address)
-                                  && (((SockAddrIn6)asked).Port == 0 || v6.Port == ((SockAddrIn6)asked).Port),
-                _ => false,
-            };
-            bool peer = Equals(run.RemoteAddress, run.Target.Remote);
-            return (family && bound && peer)
-                .Label($"{run.Target}: family {run.SocketFamily}, local {run.LocalAddress}, remote {run.RemoteAddress}")
-                .Classify(true, $"connected {run.Target.Kind}, asked {(asked is SockAddrIn { IsWildcard: true } or SockAddrIn6 { IsWildcard: true } ? "wildcard" : "specific")}");
-        });
+                // Only targets declared to connect: a run that fails to connect fails the property.
+                var run = ConnectRun.Execute(World, input.target, cancel: false, input.faithful);
+                var asked = run.Target.Local;
+                bool family = run.SocketFamily == asked.Family && run.LocalAddress?.Family == asked.Family;
+                bool bound = run.LocalAddress switch
+                {
+                    SockAddrIn v4 => v4.Port != 0 && (((SockAddrIn)asked).IsWildcard || v4.Address == ((SockAddrIn)asked).Address)
+                                      && (((SockAddrIn)asked).Port == 0 || v4.Port == ((SockAddrIn)asked).Port),
+                    SockAddrIn6 v6 => v6.Port != 0 && (((SockAddrIn6)asked).IsWildcard || v6.Address == ((SockAddrIn6)asked).Address)
+                                      && (((SockAddrIn6)asked).Port == 0 || v6.Port == ((SockAddrIn6)asked).Port),
+                    _ => false,
+                };
+                bool peer = Equals(run.RemoteAddress, run.Target.Remote);
+                return (run.Succeeded && family && bound && peer)
+                    .Label($"{run.Target}: {run.Final.Status}, family {run.SocketFamily}, local {run.LocalAddress}, remote {run.RemoteAddress}")
+                    .Classify(true, $"connected {run.Target.Kind}, asked {(asked is SockAddrIn { IsWildcard: true } or SockAddrIn6 { IsWildcard: true } ? "wildcard" : "specific")}");
+            });
 
     [Property(MaxTest = 100)]
     public Property A_rejected_request_returns_its_rule_status_lists_every_violation_and_opens_nothing() =>
@@ -109,25 +161,36 @@ public abstract class ConnectContract
         Prop.ForAll(Runs, input =>
         {
             var (target, disposeEarly, _) = input;
+            var expect = target.Expect;
+            World.Arrange(target);
             int sockets = World.Registration.OpenSockets, connections = World.Transport.OpenConnections;
             var observer = new RecordingObserver();
             var request = new ConnectRequest(World.Client, SocketTypes.Stream, Protocols.Tcp, target.Local, target.Remote);
             var subscription = World.Dispatch.Connect(request).Subscribe(observer);
             bool emittedInside = observer.Count > 0;
+            // Declared inside the call: heard inside Subscribe; declared pending: not; the OS's choice: either, classified.
+            bool timing = expect.Answer switch
+            {
+                Answer.Inline or Answer.BeforeReturn => emittedInside,
+                Answer.Pending => !emittedInside,
+                _ => true,
+            };
             if (disposeEarly) subscription.Dispose();
             else if (!emittedInside) World.Settle(); // only a pending connect needs the world to answer
             bool settled = disposeEarly || observer.WaitForTerminal(World.AnswerWithin);
             var received = observer.Completions;
             foreach (var c in received) c.Socket?.WskCloseSocket(new Irp()); // the receiver owns what it received
             bool noLeak = World.WaitUntilNoSocketsOpen(sockets, connections);
-            bool grammar = disposeEarly
-                ? observer.Errors == 0 && received.Count <= 1 && (received.Count == 0 || observer.Completed == 1)
+            // A dispose before the completion is heard silences the subscription: nothing more arrives, ever.
+            bool grammar = disposeEarly && !emittedInside
+                ? observer.Count == 0 && observer.Errors == 0 && observer.Completed == 0
                 : observer.Errors == 0 && received.Count == 1 && observer.Completed == 1 && observer.OnNextBeforeCompleted;
-            bool statusShape = received.All(c => (c.Status == NtStatus.Success) == (c.Socket is not null) && !c.Status.IsPending
-                                                 && (c.ReturnStatus.IsPending || c.ReturnStatus == c.Status));
+            bool statusAsDeclared = received.All(c => c.Status == expect.Status && (c.Status == NtStatus.Success) == (c.Socket is not null)
+                                                      && expect.ReturnShape(c.ReturnStatus, completedWhenReturned: emittedInside, c.ReturnStatus.IsPending ? c.Status : c.ReturnStatus));
             string path = received.Count == 0 ? "disposed before completion (cancelled)" : $"{received[0].ReturnStatus.Name} ⇒ {received[0].Status.Name}";
-            return (settled && noLeak && grammar && statusShape)
-                .Label($"{target} dispose-early={disposeEarly}: {observer}, settled {settled}, no leak {noLeak} " +
+            return (timing && settled && noLeak && grammar && statusAsDeclared)
+                .Label($"{target} dispose-early={disposeEarly}: {observer}, declared {expect.Answer} ⇒ {Short(expect.Status)}, " +
+                       $"emitted inside {emittedInside}, settled {settled}, no leak {noLeak} " +
                        $"(sockets {World.Registration.OpenSockets}/{sockets}, OS {World.Transport.OpenConnections}/{connections})")
                 .Classify(true, (disposeEarly ? "disposed early: " : "") + path)
                 .Classify(emittedInside, "emitted inside Subscribe");
@@ -137,6 +200,7 @@ public abstract class ConnectContract
     public Property The_observable_is_cold_each_subscription_is_its_own_connect() =>
         Prop.ForAll(Runs, input =>
         {
+            World.Arrange(input.Target);
             var request = new ConnectRequest(World.Client, SocketTypes.Stream, Protocols.Tcp, input.Target.Local, input.Target.Remote);
             var observable = World.Dispatch.Connect(request);
             var first = new RecordingObserver();
@@ -148,11 +212,15 @@ public abstract class ConnectContract
             bool done = first.WaitForTerminal(World.AnswerWithin);
             if (second.Count == 0) World.Settle();
             done &= second.WaitForTerminal(World.AnswerWithin);
-            var sockets = first.Completions.Concat(second.Completions).Select(c => c.Socket).Where(s => s is not null).ToArray();
+            var all = first.Completions.Concat(second.Completions).ToArray();
+            var sockets = all.Select(c => c.Socket).Where(s => s is not null).ToArray();
             foreach (var s in sockets) s!.WskCloseSocket(new Irp());
             bool distinct = sockets.Distinct().Count() == sockets.Length;
-            return (done && first.Completions.Count == 1 && second.Completions.Count == 1 && distinct)
-                .Label($"{input.Target}: first {first}, second {second}")
+            // Each subscription is its own connect, so each ends as the target declares.
+            bool asDeclared = all.All(c => c.Status == input.Target.Expect.Status)
+                              && sockets.Length == (input.Target.Expect.Status == NtStatus.Success ? 2 : 0);
+            return (done && first.Completions.Count == 1 && second.Completions.Count == 1 && distinct && asDeclared)
+                .Label($"{input.Target}: first {first}, second {second}, declared {Short(input.Target.Expect.Status)}")
                 .Classify(true, $"{sockets.Length} sockets from 2 subscriptions");
         });
 
@@ -160,20 +228,27 @@ public abstract class ConnectContract
     public Property The_awaitable_form_returns_a_status_and_cancellation_cancels_the_IRP() =>
         Prop.ForAll(Runs, input =>
         {
+            World.Arrange(input.Target);
             int sockets = World.Registration.OpenSockets, connections = World.Transport.OpenConnections;
             using var cts = new System.Threading.CancellationTokenSource();
             var request = new ConnectRequest(World.Client, SocketTypes.Stream, Protocols.Tcp, input.Target.Local, input.Target.Remote);
             var pendingTask = World.Dispatch.ConnectAsync(request, cts.Token).AsTask();
+            bool completedInside = pendingTask.IsCompleted;
             if (input.Cancel) cts.Cancel();
             if (!pendingTask.IsCompleted) World.Settle();
             bool done = pendingTask.Wait(World.AnswerWithin);
+            if (!done) return false.Label($"{input.Target} cancel={input.Cancel}: no completion within {World.AnswerWithin}");
             var c = pendingTask.Result;
             c.Socket?.WskCloseSocket(new Irp());
-            bool shape = (c.Status == NtStatus.Success) == (c.Socket is not null) && !c.Status.IsPending;
-            bool cancelShape = !(input.Cancel && c.ReturnStatus.IsPending) || c.Status == NtStatus.Cancelled || c.Status == NtStatus.Success
-                               || World is not LoopbackWorld;
-            return (done && shape && cancelShape && World.WaitUntilNoSocketsOpen(sockets, connections))
-                .Label($"{input.Target} cancel={input.Cancel}: returned {c.ReturnStatus}, completed {c.Status}")
+            var expect = input.Target.Expect;
+            // The token reaches the IRP only if the call returned PENDING and the task was still waiting.
+            bool cancelled = input.Cancel && c.ReturnStatus.IsPending && !completedInside;
+            var allowed = expect.Finals(cancelled, World.Capabilities.CancelledStatus);
+            bool shape = (c.Status == NtStatus.Success) == (c.Socket is not null) && allowed.Contains(c.Status)
+                         && expect.ReturnShape(c.ReturnStatus, completedInside, c.ReturnStatus.IsPending ? c.Status : c.ReturnStatus);
+            return (shape && World.WaitUntilNoSocketsOpen(sockets, connections))
+                .Label($"{input.Target} cancel={input.Cancel}: returned {c.ReturnStatus}, completed {c.Status}; " +
+                       $"declared {expect.Answer}, cancel {expect.OnCancel} ⇒ {Names(allowed)}")
                 .Classify(true, $"{(input.Cancel ? "cancelled token: " : "")}{c.ReturnStatus.Name} ⇒ {c.Status.Name}");
         });
 

@@ -30,6 +30,15 @@ public sealed record ConnectRun(
 {
     public bool Succeeded => Final.Status == NtStatus.Success;
 
+    /// <summary>The final statuses the world declared for this run (exactly one unless the OS races a cancel).</summary>
+    public NtStatus[] Allowed(ConnectWorld world) => Target.Expect.Finals(Cancelled, world.Capabilities.CancelledStatus);
+
+    /// <summary>Whether the call returned in the shape the world declared for the target.</summary>
+    public bool ReturnedAsDeclared => Target.Expect.ReturnShape(Returned, CompletedWhenReturned, StatusWhenReturned);
+
+    /// <summary>Classification of the return shape actually taken (shows which of an OS-decided target's shapes ran).</summary>
+    public string Shape => !Returned.IsPending ? "inline" : CompletedWhenReturned ? "completed before return" : "pending";
+
     /// <summary>Classification label of the path taken: return status ⇒ final status.</summary>
     public string Path => $"{Short(Returned)} ⇒ {Short(Final.Status)}{(Cancelled ? " (cancelled)" : "")}";
 
@@ -49,6 +58,7 @@ public sealed record ConnectRun(
             return NtStatus.MoreProcessingRequired;
         }, calls);
 
+        world.Arrange(target);
         int socketsBefore = world.Registration.OpenSockets, connectionsBefore = world.Transport.OpenConnections;
         var request = new ConnectRequest(world.Client, SocketTypes.Stream, Protocols.Tcp, target.Local, target.Remote);
         // Both forms share one path; the suite runs each, as the runtime's socket tests run each API flavour.

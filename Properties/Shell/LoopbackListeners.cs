@@ -54,6 +54,15 @@ public sealed class LoopbackListeners : IDisposable
         if (_full.Poll(0, SelectMode.SelectRead)) _full.Accept().Dispose();
     }
 
+    /// <summary>
+    /// Refills the accept queue if a settle emptied it (a cancelled connect never took the freed slot), so that the next
+    /// connect to <see cref="FullV4"/> is PENDING again. Only called while no connect to it is in flight.
+    /// </summary>
+    public void EnsureQueueFull()
+    {
+        if (!_full.Poll(0, SelectMode.SelectRead)) FillQueue();
+    }
+
     private void FillQueue()
     {
         // One blocking connect lands in the accept queue (length 1) and fills it. Exactly one: a second filler would

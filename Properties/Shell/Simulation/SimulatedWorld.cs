@@ -47,28 +47,41 @@ public sealed class SimulatedWorld : ConnectWorld
     public SimulatedNetwork Network { get; }
     public HistoricalScheduler Scheduler { get; }
 
-    public override Gen<Target> Targets
+    /// <summary>
+    /// Every timing on demand (inline, pending, before the return); a cancel wins against every pending script but the
+    /// one that ignores it; virtual time leaves nothing to the OS.
+    /// </summary>
+    public override WorldCapabilities Capabilities { get; } = new(
+        PendingOnDemand: true, CompletesBeforeReturn: true, CancelCanWin: true, CancelCanLose: true, OsDecidesTiming: false,
+        CancelledStatus: NtStatus.Cancelled);
+
+    protected override System.Collections.Generic.IReadOnlyList<(int Weight, Expect Declares, Gen<Target> Target)> Catalogue
     {
         get
         {
             var v4Local = Gen.Elements<SockAddr>(SockAddrIn.Any(), SockAddrIn.Loopback(0));
             var v6Local = Gen.Elements<SockAddr>(SockAddrIn6.Any(), SockAddrIn6.Loopback(0));
-            Gen<Target> V4(string kind, uint host, ushort port) => v4Local.Select(a => new Target(kind, a, new SockAddrIn(host, port)));
-            Gen<Target> V6(string kind, ushort port) => v6Local.Select(a => new Target(kind, a, new SockAddrIn6(ListeningV6, port)));
-            return Gen.Frequency(
-                (4, V4("v4 accept inline", Listening, 80)),
-                (3, V4("v4 accept pending", Listening, 81)),
-                (2, V4("v4 accept before return", Listening, 82)),
-                (2, V4("v4 cancel loses race", Listening, 83)),
-                (2, V4("v4 no listener", Listening, 99)),
-                (2, V4("v4 refused pending", Refusing, 80)),
-                (2, V4("v4 black hole, 3 retries", BlackHole, 80)),
-                (1, V4("v4 network unreachable", NetDown, 80)),
-                (1, V4("v4 host unreachable", HostDown, 80)),
-                (1, Gen.Constant(new Target("v4 local in use", SockAddrIn.Loopback(5000), new SockAddrIn(Listening, 80)))),
-                (2, V6("v6 accept inline", 80)),
-                (2, V6("v6 accept pending", 81)),
-                (1, V6("v6 accept before return", 82)));
+            (int, Expect, Gen<Target>) V4(int weight, string kind, Expect expect, uint host, ushort port) =>
+                (weight, expect, v4Local.Select(a => new Target(kind, a, new SockAddrIn(host, port), expect)));
+            (int, Expect, Gen<Target>) V6(int weight, string kind, Expect expect, ushort port) =>
+                (weight, expect, v6Local.Select(a => new Target(kind, a, new SockAddrIn6(ListeningV6, port), expect)));
+            var localInUse = Expect.Inline(NtStatus.AddressAlreadyExists); // decided on this host, as bind() is
+            return new[]
+            {
+                V4(4, "v4 accept inline", Expect.Inline(NtStatus.Success), Listening, 80),
+                V4(3, "v4 accept pending", Expect.Pending(NtStatus.Success), Listening, 81),
+                V4(2, "v4 accept before return", Expect.BeforeReturn(NtStatus.Success), Listening, 82),
+                V4(2, "v4 cancel loses race", Expect.PendingIgnoringCancel(NtStatus.Success), Listening, 83),
+                V4(2, "v4 no listener", Expect.Inline(NtStatus.ConnectionRefused), Listening, 99),
+                V4(2, "v4 refused pending", Expect.Pending(NtStatus.ConnectionRefused), Refusing, 80),
+                V4(2, "v4 black hole, 3 retries", Expect.Pending(NtStatus.IoTimeout), BlackHole, 80),
+                V4(1, "v4 network unreachable", Expect.Inline(NtStatus.NetworkUnreachable), NetDown, 80),
+                V4(1, "v4 host unreachable", Expect.Pending(NtStatus.HostUnreachable), HostDown, 80),
+                (1, localInUse, Gen.Constant(new Target("v4 local in use", SockAddrIn.Loopback(5000), new SockAddrIn(Listening, 80), localInUse))),
+                V6(2, "v6 accept inline", Expect.Inline(NtStatus.Success), 80),
+                V6(2, "v6 accept pending", Expect.Pending(NtStatus.Success), 81),
+                V6(1, "v6 accept before return", Expect.BeforeReturn(NtStatus.Success), 82),
+            };
         }
     }
 

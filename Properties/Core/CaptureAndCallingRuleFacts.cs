@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+using Wsk.Core;
+using Xunit;
+
+namespace Wsk.Properties.Core;
+
+/// <summary>
+/// WskCaptureProviderNpi's outcome and the calling contract's first broken rule, each written out case by case from the
+/// rules rather than recomputed: a wrong comparison or a swapped priority changes a row.
+/// </summary>
+public class CaptureAndCallingRuleFacts
+{
+    private const uint Forever = CaptureRules.InfiniteWait;
+
+    /// <summary>
+    /// Capture waits for the provider to be ready, for deregistration, or for its wait to run out, whichever comes first.
+    /// Ties: at time 0 deregistration beats readiness, and readiness beats a zero wait; later, a wait that runs out at the
+    /// same moment as readiness or deregistration wins, and deregistration beats readiness.
+    /// </summary>
+    [Theory]
+    [InlineData(5u, null, 0L, false, 0L)]       // deregistration already under way
+    [InlineData(5u, 0L, 0L, false, 0L)]         // ... even when the provider is ready
+    [InlineData(5u, 0L, null, true, 0L)]        // ready: at once
+    [InlineData(0u, 0L, null, true, 0L)]        // ready beats a zero wait
+    [InlineData(0u, 3L, null, false, 0L)]       // no wait: not ready now
+    [InlineData(0u, null, null, false, 0L)]
+    [InlineData(0u, null, 3L, false, 0L)]
+    [InlineData(Forever, null, null, false, null)] // nothing will ever happen: waits forever
+    [InlineData(Forever, 3L, null, true, 3L)]
+    [InlineData(Forever, 3L, 2L, false, 2L)]
+    [InlineData(Forever, 2L, 3L, true, 2L)]
+    [InlineData(Forever, 3L, 3L, false, 3L)]    // tie: deregistration wins
+    [InlineData(Forever, null, 4L, false, 4L)]
+    [InlineData(5u, 3L, null, true, 3L)]
+    [InlineData(5u, 4L, null, true, 4L)]
+    [InlineData(5u, 5L, null, false, 5L)]       // tie: the wait ran out
+    [InlineData(5u, 6L, null, false, 5L)]
+    [InlineData(5u, null, 6L, false, 5L)]
+    [InlineData(5u, null, 5L, false, 5L)]
+    [InlineData(5u, null, 4L, false, 4L)]
+    [InlineData(5u, 4L, 4L, false, 4L)]
+    [InlineData(5u, 4L, 3L, false, 3L)]
+    [InlineData(5u, 3L, 4L, true, 3L)]
+    [InlineData(5u, null, null, false, 5L)]
+    [InlineData(1u, 1L, null, false, 1L)]
+    [InlineData(2u, 1L, null, true, 1L)]
+    [InlineData(Forever - 1, 7L, null, true, 7L)] // the largest finite wait is a deadline, not forever
+    [InlineData(Forever - 1, null, null, false, (long)(Forever - 1))]
+    public void Capture_ends_with_the_first_of_ready_deregistered_and_timed_out(uint wait, long? ready, long? deregister, bool success, long? at)
+    {
+        var (status, when) = CaptureRules.Outcome(wait, ready, deregister);
+        Assert.Equal(success ? NtStatus.Success : NtStatus.DeviceNotReady, status);
+        Assert.Equal(at, when);
+    }
+
+    [Fact]
+    public void Capture_wait_constants_are_the_documented_ones()
+    {
+        Assert.Equal(0u, CaptureRules.NoWait);
+        Assert.Equal(0xFFFF_FFFFu, CaptureRules.InfiniteWait);
+    }
+
+    /// <summary>Every combination: the first broken rule in the order IRQL, client, IRP present, IRP idle.</summary>
+    [Fact]
+    public void The_calling_contract_names_the_first_broken_rule_in_its_order()
+    {
+        foreach (var irql in Enum.GetValues<Irql>())
+        foreach (bool hasIrp in new[] { false, true })
+        foreach (bool idle in new[] { false, true })
+        foreach (bool live in new[] { false, true })
+        {
+            CallingRule? expected =
+                irql is Irql.DeviceLevel or Irql.HighLevel ? CallingRule.IrqlAboveDispatch
+                : !live ? CallingRule.ClientReleased
+                : !hasIrp ? CallingRule.IrpMissing
+                : !idle ? CallingRule.IrpInUse
+                : null;
+            Assert.True(expected == CallingContract.Check(irql, hasIrp, idle, live),
+                $"{irql}, irp {hasIrp}, idle {idle}, live {live}: expected {expected?.ToString() ?? "nothing"}, got {CallingContract.Check(irql, hasIrp, idle, live)}");
+        }
+        Assert.Equal(5, Enum.GetValues<Irql>().Length); // a new level must be placed above or below DISPATCH_LEVEL here
+        Assert.Null(CallingContract.Check(Irql.DispatchLevel, true, true, true));
+        Assert.Equal(CallingRule.IrqlAboveDispatch, CallingContract.Check((Irql)3, true, true, true));
+        Assert.True(Enum.GetValues<Irql>().All(l => (CallingContract.Check(l, true, true, true) is null) == (l <= Irql.DispatchLevel)));
+    }
+}
