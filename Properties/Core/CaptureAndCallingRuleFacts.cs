@@ -60,28 +60,4 @@ public class CaptureAndCallingRuleFacts
         Assert.Equal(0u, CaptureRules.NoWait);
         Assert.Equal(0xFFFF_FFFFu, CaptureRules.InfiniteWait);
     }
-
-    /// <summary>Every combination: the first broken rule in the order IRQL, client, IRP present, IRP idle.</summary>
-    [Fact]
-    public void The_calling_contract_names_the_first_broken_rule_in_its_order()
-    {
-        foreach (var irql in Enum.GetValues<Irql>())
-        foreach (bool hasIrp in new[] { false, true })
-        foreach (bool idle in new[] { false, true })
-        foreach (bool live in new[] { false, true })
-        {
-            CallingRule? expected =
-                irql is Irql.DeviceLevel or Irql.HighLevel ? CallingRule.IrqlAboveDispatch
-                : !live ? CallingRule.ClientReleased
-                : !hasIrp ? CallingRule.IrpMissing
-                : !idle ? CallingRule.IrpInUse
-                : null;
-            Assert.True(expected == CallingContract.Check(irql, hasIrp, idle, live),
-                $"{irql}, irp {hasIrp}, idle {idle}, live {live}: expected {expected?.ToString() ?? "nothing"}, got {CallingContract.Check(irql, hasIrp, idle, live)}");
-        }
-        Assert.Equal(5, Enum.GetValues<Irql>().Length); // a new level must be placed above or below DISPATCH_LEVEL here
-        Assert.Null(CallingContract.Check(Irql.DispatchLevel, true, true, true));
-        Assert.Equal(CallingRule.IrqlAboveDispatch, CallingContract.Check((Irql)3, true, true, true));
-        Assert.True(Enum.GetValues<Irql>().All(l => (CallingContract.Check(l, true, true, true) is null) == (l <= Irql.DispatchLevel)));
-    }
 }
