@@ -329,4 +329,25 @@ public sealed class ReceiveReaderFacts
         Assert.Equal(NtStatus.NotSupported, drain.Irp.IoStatus.Status);
         socket.WskCloseSocket(new Irp());
     }
+
+    [Fact]
+    public void An_abortive_disconnect_cancels_pending_receives_resets_the_peer_and_reads_nothing_more()
+    {
+        var client = new Client();
+        var (_, socket, peer) = Pair(client.Dispatch());
+        var partial = Receive(socket, 4, WskFlags.WaitAll);
+        peer.Write(new byte[] { 1 });
+        var disconnect = new Irp();
+        Assert.Equal(NtStatus.Success, socket.WskDisconnect(null, WskFlags.Abortive, disconnect));
+        Assert.Equal(new IoStatus(NtStatus.Cancelled, 1L), partial.Irp.IoStatus);
+        Assert.True(peer.SawReset);
+        // The socket stays open, but its reader reads nothing more: a later receive completes at once, with no bytes.
+        socket.EnableEventCallbacks(WskEvents.Receive);
+        var later = Receive(socket, 4);
+        Assert.True(later.Irp.IsCompleted);
+        Assert.NotEqual(NtStatus.Pending, later.Returned);
+        Assert.Empty(client.Indicated);
+        var close = new Irp();
+        Assert.Equal(NtStatus.Success, socket.WskCloseSocket(close));
+    }
 }
