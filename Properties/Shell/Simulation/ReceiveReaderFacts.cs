@@ -54,6 +54,12 @@ public sealed class ReceiveReaderFacts
         }
     }
 
+    /// <summary>
+    /// The bytes of the digits of <paramref name="digits"/> ("123" is 1, 2, 3). Built at run time: constant array
+    /// initialisers would add RVA data to this assembly, which the Coyote rewrite does not keep aligned for other code's spans.
+    /// </summary>
+    private static byte[] Bytes(string digits) => digits.Select(c => (byte)(c - '0')).ToArray();
+
     private static (SimulatedRig Rig, WskSocket Socket, SimulatedPeer Peer) Pair(ConnectionDispatch dispatch)
     {
         var rig = new SimulatedRig();
@@ -86,13 +92,13 @@ public sealed class ReceiveReaderFacts
         var r = Receive(socket, 8);
         Assert.Equal(NtStatus.Pending, r.Returned);
         Assert.Equal(NtStatus.Success, socket.EnableEventCallbacks(WskEvents.Receive));
-        peer.Write(new byte[] { 1, 2, 3 });
+        peer.Write(Bytes("123"));
         Assert.True(r.Irp.IsCompleted, $"receive {r.Irp.IoStatus}, indicated [{string.Join(" | ", client.Indicated.Select(i => string.Join(",", i)))}]");
-        Assert.Equal(new byte[] { 1, 2, 3 }, Got(r));
+        Assert.Equal(Bytes("123"), Got(r));
         Assert.Empty(client.Indicated);
         // With no receive posted, the next bytes go to the callback.
-        peer.Write(new byte[] { 4, 5 });
-        Assert.Equal(new byte[] { 4, 5 }, Assert.Single(client.Indicated));
+        peer.Write(Bytes("45"));
+        Assert.Equal(Bytes("45"), Assert.Single(client.Indicated));
         socket.WskCloseSocket(new Irp());
     }
 
@@ -103,11 +109,11 @@ public sealed class ReceiveReaderFacts
         var first = Receive(socket, 2, WskFlags.WaitAll);
         var second = Receive(socket, 3);
         Assert.Equal((NtStatus.Pending, NtStatus.Pending), (first.Returned, second.Returned));
-        peer.Write(new byte[] { 1 });
+        peer.Write(Bytes("1"));
         Assert.False(first.Irp.IsCompleted);
-        peer.Write(new byte[] { 2, 3, 4 });
-        Assert.Equal(new byte[] { 1, 2 }, Got(first));
-        Assert.Equal(new byte[] { 3, 4 }, Got(second));
+        peer.Write(Bytes("234"));
+        Assert.Equal(Bytes("12"), Got(first));
+        Assert.Equal(Bytes("34"), Got(second));
         socket.WskCloseSocket(new Irp());
     }
 
@@ -117,15 +123,15 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Accept = (n, indicated) => n == 0 ? 1 : indicated };
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        peer.Write(new byte[] { 1, 2, 3 });
-        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(client.Indicated));
+        peer.Write(Bytes("123"));
+        Assert.Equal(Bytes("123"), Assert.Single(client.Indicated));
         // Part accepted: indications stop, so the next bytes wait in the transport.
-        peer.Write(new byte[] { 7, 8, 9 });
+        peer.Write(Bytes("789"));
         Assert.Single(client.Indicated);
 
         var r = Receive(socket, 5, WskFlags.WaitAll);
         Assert.Equal(NtStatus.Success, r.Returned);
-        Assert.Equal(new byte[] { 2, 3, 7, 8, 9 }, Got(r));
+        Assert.Equal(Bytes("23789"), Got(r));
         Assert.Equal(0, socket.KeptIndications);
         socket.WskCloseSocket(new Irp());
     }
@@ -136,14 +142,14 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Accept = (_, _) => 0 }; // never accepts: the bytes wait for receives
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        peer.Write(new byte[] { 1, 2, 3, 4, 5 });
+        peer.Write(Bytes("12345"));
         var a = Receive(socket, 2);
         var b = Receive(socket, 2);
         var c = Receive(socket, 4);
-        Assert.Equal(new byte[] { 1, 2 }, Got(a));
-        Assert.Equal(new byte[] { 3, 4 }, Got(b));
-        Assert.Equal(new byte[] { 5 }, Got(c));
-        Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, client.Indicated[0]);
+        Assert.Equal(Bytes("12"), Got(a));
+        Assert.Equal(Bytes("34"), Got(b));
+        Assert.Equal(Bytes("5"), Got(c));
+        Assert.Equal(Bytes("12345"), client.Indicated[0]);
         socket.WskCloseSocket(new Irp());
     }
 
@@ -153,14 +159,14 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Accept = (n, indicated) => n == 0 ? 2 : indicated };
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        peer.Write(new byte[] { 1, 2, 3, 4 });
-        peer.Write(new byte[] { 5, 6 });
+        peer.Write(Bytes("1234"));
+        peer.Write(Bytes("56"));
         var zero = Receive(socket, 0);
         Assert.Equal(NtStatus.Success, zero.Returned);
         Assert.Equal(0L, (long)zero.Irp.IoStatus.Information!);
-        Assert.Equal(new byte[] { 1, 2, 3, 4 }, client.Indicated[0]);
-        Assert.Equal(new byte[] { 3, 4 }, client.Indicated[1]);
-        Assert.Equal(new byte[] { 5, 6 }, client.Indicated[2]);
+        Assert.Equal(Bytes("1234"), client.Indicated[0]);
+        Assert.Equal(Bytes("34"), client.Indicated[1]);
+        Assert.Equal(Bytes("56"), client.Indicated[2]);
         Assert.Equal(3, client.Indicated.Count);
         socket.WskCloseSocket(new Irp());
     }
@@ -171,13 +177,13 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Accept = (n, indicated) => n == 0 ? -1 : indicated };
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        peer.Write(new byte[] { 1, 2, 3 });
+        peer.Write(Bytes("123"));
         var kept = Assert.Single(client.Kept);
         Assert.Equal(1, socket.KeptIndications);
-        peer.Write(new byte[] { 9, 9, 9, 9 });
-        peer.Write(new byte[] { 8, 8 });
+        peer.Write(Bytes("9999"));
+        peer.Write(Bytes("88"));
         Assert.Equal(3, client.Indicated.Count);
-        Assert.Equal(new byte[] { 1, 2, 3 }, kept.Buffer.ToArray()); // not overwritten by the newer reads
+        Assert.Equal(Bytes("123"), kept.Buffer.ToArray()); // not overwritten by the newer reads
 
         Assert.Equal(NtStatus.Success, socket.WskRelease(kept));
         Assert.Equal(0, socket.KeptIndications);
@@ -192,12 +198,12 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Accept = (n, indicated) => n == 0 ? 1 : indicated };
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        peer.Write(new byte[] { 1, 2, 3 });
+        peer.Write(Bytes("123"));
         var r = Receive(socket, 4, WskFlags.WaitAll);
         Assert.Equal(NtStatus.Pending, r.Returned);
         Assert.Equal(default, r.Irp.IoStatus);
-        peer.Write(new byte[] { 4, 5 });
-        Assert.Equal(new byte[] { 2, 3, 4, 5 }, Got(r));
+        peer.Write(Bytes("45"));
+        Assert.Equal(Bytes("2345"), Got(r));
         // The remainder of that write goes to the callback, which indications resumed for.
         Assert.Equal(0, socket.KeptIndications);
         socket.WskCloseSocket(new Irp());
@@ -214,8 +220,8 @@ public sealed class ReceiveReaderFacts
         Assert.Equal(new IoStatus(NtStatus.Cancelled, 0L), cancelled.Irp.IoStatus);
 
         var next = Receive(socket, 4);
-        peer.Write(new byte[] { 6, 7 });
-        Assert.Equal(new byte[] { 6, 7 }, Got(next));
+        peer.Write(Bytes("67"));
+        Assert.Equal(Bytes("67"), Got(next));
         Assert.All(cancelled.Buffer, b => Assert.Equal(0, b));
         socket.WskCloseSocket(new Irp());
     }
@@ -229,8 +235,8 @@ public sealed class ReceiveReaderFacts
         Assert.True(second.Irp.Cancel());
         Assert.Equal(NtStatus.Cancelled, second.Irp.IoStatus.Status);
         Assert.False(first.Irp.IsCompleted);
-        peer.Write(new byte[] { 3 });
-        Assert.Equal(new byte[] { 3 }, Got(first));
+        peer.Write(Bytes("3"));
+        Assert.Equal(Bytes("3"), Got(first));
         socket.WskCloseSocket(new Irp());
     }
 
@@ -240,7 +246,7 @@ public sealed class ReceiveReaderFacts
         var (_, socket, peer) = Pair(new Client().Dispatch());
         var partial = Receive(socket, 4, WskFlags.WaitAll);
         var empty = Receive(socket, 4);
-        peer.Write(new byte[] { 1, 2 });
+        peer.Write(Bytes("12"));
         Assert.False(partial.Irp.IsCompleted);
         var close = new Irp();
         socket.WskCloseSocket(close);
@@ -256,10 +262,10 @@ public sealed class ReceiveReaderFacts
         var client = new Client();
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Disconnect);
-        peer.Write(new byte[] { 1, 2 });
+        peer.Write(Bytes("12"));
         Assert.Empty(client.Events); // the peek notices data without taking it
         var r = Receive(socket, 8);
-        Assert.Equal(new byte[] { 1, 2 }, Got(r));
+        Assert.Equal(Bytes("12"), Got(r));
         peer.Shutdown();
         Assert.Equal(new[] { "disconnect 0" }, client.Events);
         var end = Receive(socket, 8);
@@ -314,7 +320,7 @@ public sealed class ReceiveReaderFacts
         var client = new Client { Throws = n => n == 0 };
         var (_, socket, peer) = Pair(client.Dispatch());
         socket.EnableEventCallbacks(WskEvents.Receive);
-        Assert.Throws<InvalidOperationException>(() => peer.Write(new byte[] { 1, 2 }));
+        Assert.Throws<InvalidOperationException>(() => peer.Write(Bytes("12")));
         var close = new Irp();
         Assert.Equal(NtStatus.Success, socket.WskCloseSocket(close));
         Assert.Equal(NtStatus.Success, close.IoStatus.Status);
@@ -336,7 +342,7 @@ public sealed class ReceiveReaderFacts
         var client = new Client();
         var (_, socket, peer) = Pair(client.Dispatch());
         var partial = Receive(socket, 4, WskFlags.WaitAll);
-        peer.Write(new byte[] { 1 });
+        peer.Write(Bytes("1"));
         var disconnect = new Irp();
         Assert.Equal(NtStatus.Success, socket.WskDisconnect(null, WskFlags.Abortive, disconnect));
         Assert.Equal(new IoStatus(NtStatus.Cancelled, 1L), partial.Irp.IoStatus);
