@@ -316,7 +316,7 @@ public static class ReceiveReaderDecider
     public static bool IsTerminal(ReaderState state) =>
         state.Closed && state.Queue.IsEmpty && state.Phase is ReaderPhase.Idle;
 
-    /// <summary>Decides, then folds every event; the shell's one step.</summary>
+    /// <summary>Folds every event of one decision, in order (what the shell does after each <see cref="Decide"/>).</summary>
     public static ReaderState Apply(ReaderState state, IReadOnlyList<ReaderEvent> events)
     {
         foreach (var e in events) state = Evolve(state, e);

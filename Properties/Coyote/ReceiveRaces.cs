@@ -229,11 +229,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
 
             var deliver = Task.Run(() => peer.Write(new byte[] { 9 }));
             var cancel = Task.Run(() => receive.Cancel());
-            var teardown = Task.Run(() =>
-            {
-                if (abortFirst) socket.WskDisconnect(null, WskFlags.Abortive, disconnect);
-                socket.WskCloseSocket(close);
-            });
+            var teardown = TearDown(socket, abortFirst, disconnect, close);
             await deliver;
             await cancel;
             await teardown;
@@ -284,4 +280,11 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
     internal static string Show(Irp irp) =>
         irp.IsCompleted ? $"{irp.IoStatus.Status.Name} with {irp.IoStatus.Information ?? "nothing"}, completed {irp.CompletionCount}x"
         : $"pending (cancel requested {irp.IsCancelRequested}, completed {irp.CompletionCount}x)";
+
+    /// <summary>Another task ends the socket: an abortive disconnect first when <paramref name="abortFirst"/>, then close.</summary>
+    internal static Task TearDown(WskSocket socket, bool abortFirst, Irp disconnect, Irp close) => Task.Run(() =>
+    {
+        if (abortFirst) socket.WskDisconnect(null, WskFlags.Abortive, disconnect);
+        socket.WskCloseSocket(close);
+    });
 }

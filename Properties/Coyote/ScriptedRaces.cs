@@ -118,11 +118,7 @@ public sealed class ScriptedRaces(ITestOutputHelper output)
 
             var cancelFirst = Task.Run(() => r1.Cancel());
             var cancelOther = Task.Run(() => cancelSecond && r2.Cancel());
-            var teardown = Task.Run(() =>
-            {
-                if (abortFirst) socket.WskDisconnect(null, WskFlags.Abortive, disconnect);
-                socket.WskCloseSocket(close);
-            });
+            var teardown = TearDown(socket, abortFirst, disconnect, close);
             await cancelFirst;
             await cancelOther;
             await teardown;
