@@ -51,7 +51,7 @@ internal static class EchoDemo
     /// The IRP form: WSK_FLAG_WAITALL with a buffer the size of the message, because TCP keeps no message boundaries and
     /// a plain receive may legitimately complete with part of the echo.
     /// </summary>
-    private static async Task<bool> ThroughReceiveAsync(WskSocket socket, CancellationToken cancellationToken)
+    private static async Task<bool> ThroughReceiveAsync(WskConnectedSocket socket, CancellationToken cancellationToken)
     {
         if (!await SocketCalls.SendAsync(socket, First, cancellationToken).ConfigureAwait(false)) return false;
         var buffer = new byte[First.Length];
@@ -66,7 +66,7 @@ internal static class EchoDemo
     /// The event form. The stream's callbacks run on the socket's reader thread; they only queue the events, and this
     /// method prints them, so the log reads in the order things were done instead of racing the reader.
     /// </summary>
-    private static async Task<(bool Matched, bool BothWaysShut)> ThroughEventsAsync(WskSocket socket, CancellationToken cancellationToken)
+    private static async Task<(bool Matched, bool BothWaysShut)> ThroughEventsAsync(WskConnectedSocket socket, CancellationToken cancellationToken)
     {
         var events = Channel.CreateUnbounded<WskSocketEvent>(new UnboundedChannelOptions { SingleReader = true });
         IrpLog.Line("events", "socket.Events(WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT) subscribed: data is indicated, no WskReceive");

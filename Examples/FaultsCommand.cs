@@ -109,7 +109,7 @@ internal static class FaultsCommand
                 var io = i.IoStatus;
                 string what = io.Information switch
                 {
-                    WskSocket s => $"socket {s.LocalAddress} → {s.RemoteAddress}",
+                    WskConnectedSocket s => $"socket {s.LocalAddress} → {s.RemoteAddress}",
                     long bytes => $"{bytes} B",
                     _ => "no socket",
                 };

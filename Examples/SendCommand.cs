@@ -72,14 +72,14 @@ internal static class SendCommand
     }
 
     /// <summary>Sends the payload; an empty one is not sent (for a server that speaks first, e.g. SMTP's greeting).</summary>
-    private static Task<bool> SendAsync(WskSocket socket, byte[] payload, CancellationToken cancellationToken)
+    private static Task<bool> SendAsync(WskConnectedSocket socket, byte[] payload, CancellationToken cancellationToken)
     {
         if (payload.Length > 0) return SocketCalls.SendAsync(socket, payload, cancellationToken);
         IrpLog.Line("note", "empty payload: nothing sent, only receiving");
         return Task.FromResult(true);
     }
 
-    private static async Task<Ending> ReceiveUntilEndAsync(WskSocket socket, ReplyPrinter reply, CancellationToken deadline)
+    private static async Task<Ending> ReceiveUntilEndAsync(WskConnectedSocket socket, ReplyPrinter reply, CancellationToken deadline)
     {
         var buffer = new byte[ReceiveBufferSize];
         while (true)

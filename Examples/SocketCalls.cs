@@ -30,7 +30,7 @@ internal static class SocketCalls
     }
 
     /// <summary>WskSend of all of <paramref name="data"/>; true when every byte was handed to the transport.</summary>
-    public static async Task<bool> SendAsync(WskSocket socket, byte[] data, CancellationToken cancellationToken)
+    public static async Task<bool> SendAsync(WskConnectedSocket socket, byte[] data, CancellationToken cancellationToken)
     {
         var sent = await IoAsync($"WskSend {data.Length} bytes {PayloadSyntax.Quote(data)}",
             irp => socket.WskSend(WskBuf.Of(data), 0, irp), null, cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ internal static class SocketCalls
     }
 
     /// <summary>A graceful WskDisconnect: our FIN after every pending send; receiving stays open.</summary>
-    public static Task<IoCompletion> DisconnectAsync(WskSocket socket, CancellationToken cancellationToken) =>
+    public static Task<IoCompletion> DisconnectAsync(WskConnectedSocket socket, CancellationToken cancellationToken) =>
         IoAsync("WskDisconnect graceful (flags 0, no final buffer): sends our FIN",
             irp => socket.WskDisconnect(null, 0, irp), null, cancellationToken);
 
@@ -62,7 +62,7 @@ internal static class SocketCalls
     /// WskCloseSocket, which never fails but may pend while an event callback runs. <paramref name="how"/> says whether
     /// the release is graceful: WSK closes abortively (a reset) unless both directions were already shut down.
     /// </summary>
-    public static async Task CloseAsync(WskSocket socket, int connectIrp, WskRegistration registration, string how)
+    public static async Task CloseAsync(WskConnectedSocket socket, int connectIrp, WskRegistration registration, string how)
     {
         var irp = new Irp();
         var returned = socket.WskCloseSocket(irp);

@@ -12,7 +12,7 @@ public enum SocketPhase : byte
     Bound,
     /// <summary>A WskConnect is pending.</summary>
     Connecting,
-    /// <summary>WskConnect succeeded: the socket is the connected <c>WskSocket</c> from here on.</summary>
+    /// <summary>WskConnect succeeded: the socket is the connected socket from here on.</summary>
     Connected,
     /// <summary>A WskConnect failed: the transport socket is gone and only WskCloseSocket remains (STATUS_FILE_FORCED_CLOSED).</summary>
     Failed,

@@ -186,7 +186,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
     /// A cancelled WAITALL receive of the trickled bytes ended with its bytes so far, or CANCELLED with none; it holds the
     /// first bytes in order, and the next receive gets the rest.
     /// </summary>
-    private static void CheckCancelledWaitAll(NtStatus status, int taken, byte[] buffer, WskSocket socket, string what)
+    private static void CheckCancelledWaitAll(NtStatus status, int taken, byte[] buffer, WskConnectedSocket socket, string what)
     {
         Specification.Assert(status == (taken > 0 ? NtStatus.Success : NtStatus.Cancelled),
             $"a cancelled receive ends with its bytes so far, or CANCELLED with none: {status.Name} with {taken} bytes");
@@ -252,7 +252,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
             rig.Finish();
         });
 
-    internal static void CloseAndFinish(SimulatedRig rig, WskSocket socket)
+    internal static void CloseAndFinish(SimulatedRig rig, WskConnectedSocket socket)
     {
         var close = new Irp();
         Specification.Assert(socket.WskCloseSocket(close) == NtStatus.Success, "close completes at once: no callback runs");
@@ -282,7 +282,7 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
         : $"pending (cancel requested {irp.IsCancelRequested}, completed {irp.CompletionCount}x)";
 
     /// <summary>Another task ends the socket: an abortive disconnect first when <paramref name="abortFirst"/>, then close.</summary>
-    internal static Task TearDown(WskSocket socket, bool abortFirst, Irp disconnect, Irp close) => Task.Run(() =>
+    internal static Task TearDown(WskConnectedSocket socket, bool abortFirst, Irp disconnect, Irp close) => Task.Run(() =>
     {
         if (abortFirst) socket.WskDisconnect(null, WskFlags.Abortive, disconnect);
         socket.WskCloseSocket(close);

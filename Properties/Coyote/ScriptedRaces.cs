@@ -165,7 +165,7 @@ public sealed class ScriptedRaces(ITestOutputHelper output)
             Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, SockAddrIn.Loopback((ushort)script)), irp);
 
         /// <summary>A socket connected inside the call.</summary>
-        public WskSocket ConnectInline()
+        public WskConnectedSocket ConnectInline()
         {
             var irp = new Irp();
             Require(Connect(irp, Script.InlineSuccess) == NtStatus.Success, "the scripted connect succeeds inline");

@@ -39,7 +39,7 @@ public sealed class ReadmeTour
         NtStatus status = npi!.Dispatch.WskSocketConnect(npi.Client, SocketTypes.Stream, Protocols.Tcp, local, remote,
             0, null, null, null, null, null, irp);
         IoStatus io = status.IsPending ? await irp.WaitAsync() : irp.IoStatus; // test PENDING explicitly: NT_SUCCESS(PENDING) is true
-        WskSocket socket = io.Socket!;                                        // Information holds the socket exactly on success
+        WskConnectedSocket socket = io.Socket!;                               // Information holds the socket exactly on success
 
         // 2. The request form: an immutable record, validated as a whole (every violation is listed, not just the first).
         var request = ConnectRequest.Tcp(npi.Client.Id, SockAddrIn.Loopback(port));

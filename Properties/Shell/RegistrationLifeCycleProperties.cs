@@ -93,7 +93,7 @@ public sealed class RegistrationLifeCycleProperties
                     if (i % 2 == 0) client.Dispatch.WskSocketConnect(ConnectRequest.Tcp(client.Client.Id, SockAddrIn.Loopback((ushort)Script.InlineSuccess)), irp);
                     else client.Dispatch.WskSocket(new SocketRequest(client.Client.Id, AddressFamilies.Inet6), irp);
                     var socket = irp.IoStatus.Information;
-                    held.Add(() => { if (socket is WskSocket s) s.WskCloseSocket(new Irp()); else ((WskUnconnectedSocket)socket!).WskCloseSocket(new Irp()); });
+                    held.Add(() => { if (socket is WskConnectedSocket s) s.WskCloseSocket(new Irp()); else ((WskUnconnectedSocket)socket!).WskCloseSocket(new Irp()); });
                 }
                 for (int i = 0; i < input.pendings; i++)
                     client.Dispatch.WskSocketConnect(ConnectRequest.Tcp(client.Client.Id, SockAddrIn.Loopback((ushort)Script.PendingRefused)), new Irp());

@@ -63,7 +63,7 @@ public sealed class SharingRig : IDisposable
         ushort family = c.V6 ? AddressFamilies.Inet6 : AddressFamilies.Inet;
         var first = Open(family, FirstOwner, Descriptor(c.Sd));
         WskUnconnectedSocket? second = null;
-        WskSocket? connected = null;
+        WskConnectedSocket? connected = null;
         try
         {
             SetShare(first, c.First);

@@ -13,7 +13,7 @@ namespace Wsk.Properties.Shell;
 /// <summary>
 /// The three-step path run once per transport, as the connect contract is: a socket goes through
 /// its steps in a random order, some of them out of place; each call completes its IRP once with the status the socket
-/// rules give, and a successful WskConnect hands over the same connected <see cref="WskSocket"/> type WskSocketConnect gives.
+/// rules give, and a successful WskConnect hands over the same connected <see cref="WskConnectedSocket"/> type WskSocketConnect gives.
 /// </summary>
 public abstract class ThreeStepContract
 {
@@ -38,7 +38,7 @@ public abstract class ThreeStepContract
                 var phase = SocketPhase.Created;
                 bool ok = true;
                 string last = "";
-                WskSocket? connected = null;
+                WskConnectedSocket? connected = null;
                 foreach (var step in steps)
                 {
                     var (status, completions, expected) = Do(socket, step, phase, target, rx, ref connected);
@@ -70,7 +70,7 @@ public abstract class ThreeStepContract
     }
 
     private (NtStatus Status, long Completions, NtStatus Expected) Do(WskUnconnectedSocket socket, Step step, SocketPhase phase, Target target, bool rx,
-        ref WskSocket? connected)
+        ref WskConnectedSocket? connected)
     {
         var irp = new Irp();
         NtStatus status;
@@ -136,7 +136,7 @@ public abstract class ThreeStepContract
                     completion = new ConnectCompletion(irp.IoStatus.Status, irp.IoStatus.Socket, returned, Array.Empty<ConnectViolation>());
                 }
                 if (completion.Socket is { } s) connected = s;
-                // SUCCESS hands over the socket's own connected WskSocket; anything else hands over nothing.
+                // SUCCESS hands over the socket's own WskConnectedSocket; anything else hands over nothing.
                 bool shape = (completion.Status == NtStatus.Success) == (completion.Socket is not null)
                              && (completion.Socket is null || ReferenceEquals(socket.ConnectedSocket, completion.Socket));
                 return (shape ? completion.Status : NtStatus.Unsuccessful, completions, expected);

@@ -4,12 +4,12 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// IO_STATUS_BLOCK: the final status of an IRP and its information. For WskSocketConnect the information is the new
-/// <see cref="WskSocket"/> on success and null on failure (wsk-contract §3: 0 on failure by convention).
+/// <see cref="WskConnectedSocket"/> on success and null on failure (wsk-contract §3: 0 on failure by convention).
 /// </summary>
 /// <param name="Status">The final status.</param>
 /// <param name="Information">The operation's result object (a socket, an address, a byte count), or null.</param>
 public readonly record struct IoStatus(NtStatus Status, object? Information)
 {
     /// <summary>The socket carried by <see cref="Information"/>, if it is one.</summary>
-    public WskSocket? Socket => Information as WskSocket;
+    public WskConnectedSocket? Socket => Information as WskConnectedSocket;
 }

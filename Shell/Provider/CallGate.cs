@@ -4,7 +4,7 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// The one entry check of every IRP-taking WSK call: the provider dispatch (WskSocketConnect, WskSocket,
-/// WskControlClient), the connected <see cref="WskSocket"/> and the three-step <see cref="WskUnconnectedSocket"/>. It
+/// WskControlClient), the connected <see cref="WskConnectedSocket"/> and the three-step <see cref="WskUnconnectedSocket"/>. It
 /// gathers the facts (<see cref="CallFacts"/>), asks <see cref="CallingContract.Check"/> for the first broken rule,
 /// tells the verifier (one finding per breach, or the submission), and then either throws
 /// <see cref="WskContractViolationException"/> (a bug check: CallingRule.IrqlAboveDispatch, CallingRule.SocketClosed,
@@ -85,7 +85,7 @@ internal static class CallGate
     private static string Describe(CallingRule rule, string call, Irql irql, Irp? irp) => rule switch
     {
         CallingRule.IrqlAboveDispatch => $"{call} requires IRQL <= DISPATCH_LEVEL (called at {irql})",
-        CallingRule.SocketClosed => $"the socket was closed; no call may follow {nameof(WskSocket.WskCloseSocket)} ({call})",
+        CallingRule.SocketClosed => $"the socket was closed; no call may follow {nameof(WskConnectedSocket.WskCloseSocket)} ({call})",
         CallingRule.IrpInUse when irp is { IsDelivering: true } => $"{call} was given an IRP from inside its own completion routine",
         CallingRule.IrpInUse => $"{call} was given an IRP still owned by an earlier call",
         CallingRule.OutOfOrder => $"{call} was given something the client does not hold (a data indication not kept, or released already)",

@@ -11,7 +11,7 @@ internal interface IConnectHandover
     TransportConnectResult StartTransport(ITransportConnectSink sink);
 
     /// <summary>The connect succeeded: the socket the IRP carries.</summary>
-    WskSocket Connected(ITransportConnection connection);
+    WskConnectedSocket Connected(ITransportConnection connection);
 
     /// <summary>The connect failed or was cancelled: release what it held.</summary>
     void Failed();
@@ -41,7 +41,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         public SecurityDescriptorHandle? PinnedSd;
         public SecurityDescriptor? Descriptor;
         public AddressTable.Entry? Reserved;
-        public volatile WskSocket? Socket;
+        public volatile WskConnectedSocket? Socket;
         public volatile bool Failed;
 
         // Lock-free: the address table asks while it holds its own lock.
@@ -123,7 +123,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
             return;
         }
         if (e.Rule != CallingRule.None) _irp.RecordViolation(e.Rule, status, "transport answer repaired");
-        WskSocket? socket = null;
+        WskConnectedSocket? socket = null;
         if (e.HasSocket)
         {
             socket = _handover.Connected(connection!);
@@ -182,10 +182,10 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
 
     TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _registration.Transport.Connect(_connect!, sink);
 
-    WskSocket IConnectHandover.Connected(ITransportConnection connection)
+    WskConnectedSocket IConnectHandover.Connected(ITransportConnection connection)
     {
         uint staticEvents = _registration.TryGetClient(_connect!.Request.Client, out var client) ? client.StaticEventMask : 0;
-        var socket = new WskSocket(_registration, connection, _connect, staticEvents);
+        var socket = new WskConnectedSocket(_registration, connection, _connect, staticEvents);
         _registration.SocketOpened();
         _registration.Verifier?.OnSocketOpened(socket);
         if (_holdings is { } holdings)

@@ -9,36 +9,36 @@ namespace Wsk.Shell;
 public static class WskSocketReactive
 {
     /// <summary>A cold observable of one WskSend per subscription; dispose before completion cancels the IRP.</summary>
-    public static IObservable<IoCompletion> Send(this WskSocket socket, WskBuf buffer, uint flags = 0) =>
+    public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
         Io(socket, irp => socket.WskSend(buffer, flags, irp));
 
     /// <summary>A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.</summary>
-    public static IObservable<IoCompletion> Receive(this WskSocket socket, WskBuf buffer, uint flags = 0) =>
+    public static IObservable<IoCompletion> Receive(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
         Io(socket, irp => socket.WskReceive(buffer, flags, irp));
 
     /// <summary>Awaitable WskSend; cancelling the token cancels the IRP (STATUS_CANCELLED, or the real result).</summary>
-    public static ValueTask<IoCompletion> SendAsync(this WskSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    public static ValueTask<IoCompletion> SendAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskSend(buffer, flags, irp), cancellationToken);
     }
 
     /// <summary>Awaitable WskReceive; 0 bytes with STATUS_SUCCESS means the peer shut down gracefully.</summary>
-    public static ValueTask<IoCompletion> ReceiveAsync(this WskSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    public static ValueTask<IoCompletion> ReceiveAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskReceive(buffer, flags, irp), cancellationToken);
     }
 
     /// <summary>Awaitable WskDisconnect (graceful with an optional final buffer, or WSK_FLAG_ABORTIVE).</summary>
-    public static ValueTask<IoCompletion> DisconnectAsync(this WskSocket socket, WskBuf? finalBuffer = null, uint flags = 0, CancellationToken cancellationToken = default)
+    public static ValueTask<IoCompletion> DisconnectAsync(this WskConnectedSocket socket, WskBuf? finalBuffer = null, uint flags = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskDisconnect(finalBuffer, flags, irp), cancellationToken);
     }
 
     /// <summary>Awaitable WskCloseSocket (never fails).</summary>
-    public static ValueTask<IoCompletion> CloseAsync(this WskSocket socket)
+    public static ValueTask<IoCompletion> CloseAsync(this WskConnectedSocket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(socket.WskCloseSocket, default);
@@ -54,13 +54,13 @@ public static class WskSocketReactive
     /// subscriber holds the peer back through TCP's own window instead of making memory grow. A subscriber that moves
     /// the events to another scheduler (<c>ObserveOn</c>) takes over that queue and its bound.
     /// </remarks>
-    public static IObservable<WskSocketEvent> Events(this WskSocket socket, uint eventMask = WskEvents.ConnectionEvents)
+    public static IObservable<WskSocketEvent> Events(this WskConnectedSocket socket, uint eventMask = WskEvents.ConnectionEvents)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new SocketEventStream(socket, eventMask);
     }
 
-    private static IObservable<IoCompletion> Io(WskSocket socket, Func<Irp, NtStatus> call)
+    private static IObservable<IoCompletion> Io(WskConnectedSocket socket, Func<Irp, NtStatus> call)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<Func<Irp, NtStatus>, IoCompletion>(call, static (c, irp) => c(irp), IoCompletion.From, null);
@@ -90,7 +90,7 @@ public static class WskSocketReactive
         return IoCompletion.From(irp, returned);
     }
 
-    private sealed class SocketEventStream(WskSocket socket, uint eventMask) : IObservable<WskSocketEvent>
+    private sealed class SocketEventStream(WskConnectedSocket socket, uint eventMask) : IObservable<WskSocketEvent>
     {
         public IDisposable Subscribe(IObserver<WskSocketEvent> observer)
         {
@@ -143,7 +143,7 @@ public static class WskSocketReactive
         }
     }
 
-    private sealed class Unsubscribe(WskSocket? socket, uint eventMask, IDisposable? detach) : IDisposable
+    private sealed class Unsubscribe(WskConnectedSocket? socket, uint eventMask, IDisposable? detach) : IDisposable
     {
         private int _disposed;
 

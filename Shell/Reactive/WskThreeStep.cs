@@ -56,12 +56,12 @@ public static class WskThreeStep
             static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, irp.SocketViolations()), null);
     }
 
-    /// <summary>WskConnect: the connected <see cref="WskSocket"/> in the completion, as WskSocketConnect's observable gives it.</summary>
+    /// <summary>WskConnect: the connected <see cref="WskConnectedSocket"/> in the completion, as WskSocketConnect's observable gives it.</summary>
     public static IObservable<ConnectCompletion> Connect(this WskUnconnectedSocket socket, SockAddr remoteAddress)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<(WskUnconnectedSocket, SockAddr), ConnectCompletion>((socket, remoteAddress),
-            static (s, irp) => s.Item1.WskConnect(s.Item2, 0, irp), ConnectCompletion.From, WskConnect.CloseOrphan);
+            static (s, irp) => s.Item1.WskConnect(s.Item2, 0, irp), ConnectCompletion.From, WskProviderDispatchReactive.CloseOrphan);
     }
 
     /// <summary>WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into <paramref name="outputSize"/> bytes.</summary>

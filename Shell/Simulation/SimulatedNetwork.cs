@@ -130,7 +130,7 @@ public sealed class SimulatedNetwork : ITransport
         if (script.Fault == ConnectFault.AddressInUse || !TryBind(connect.LocalAddress))
             return Answer(id, TransportConnectResult.Done(NtStatus.AddressAlreadyExists));
 
-        var pending = new PendingConnect(this, id, connect, script, listener, sink);
+        var pending = new SimulatedPendingConnect(this, id, connect, script, listener, sink);
         // From here on the local address is ours until the connect fails or its connection is closed.
         switch (script.Timing)
         {

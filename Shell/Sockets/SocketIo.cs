@@ -22,7 +22,7 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
 {
     private int _done;
 
-    public SocketIo(WskSocket socket, Irp irp, SocketIoKind kind, WskBuf buffer = default, uint flags = 0)
+    public SocketIo(WskConnectedSocket socket, Irp irp, SocketIoKind kind, WskBuf buffer = default, uint flags = 0)
     {
         Socket = socket;
         Irp = irp;
@@ -31,7 +31,7 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
         Flags = flags;
     }
 
-    public WskSocket Socket { get; }
+    public WskConnectedSocket Socket { get; }
     public Irp Irp { get; }
     public SocketIoKind Kind { get; }
     public WskBuf Buffer { get; }

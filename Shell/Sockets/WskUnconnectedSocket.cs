@@ -7,7 +7,7 @@ namespace Wsk.Shell;
 /// <summary>
 /// A connection socket made by WskSocket, before it is connected: the three-step path. Options are set
 /// with <see cref="WskControlSocket"/> before WskBind; WskConnect needs a bound socket. When
-/// WskConnect succeeds its IRP carries the connected <see cref="WskSocket"/> (the same type WskSocketConnect returns),
+/// WskConnect succeeds its IRP carries the connected <see cref="WskConnectedSocket"/> (the same type WskSocketConnect returns),
 /// which is this socket from then on: close either one, not both.
 /// </summary>
 public sealed class WskUnconnectedSocket : IConnectHandover
@@ -24,7 +24,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     private SockAddr? _remote;
     private Irp? _connectIrp;
     private Irp? _pendingClose;
-    private volatile WskSocket? _connected;
+    private volatile WskConnectedSocket? _connected;
     private volatile bool _released;
     private int _closed;
 
@@ -64,7 +64,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     }
 
     /// <summary>The connected socket once WskConnect succeeded.</summary>
-    public WskSocket? ConnectedSocket => _connected;
+    public WskConnectedSocket? ConnectedSocket => _connected;
 
     /// <summary>True once WskCloseSocket was called on this socket (or on its connected socket).</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0 || _connected is { IsClosed: true };
@@ -89,7 +89,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
                 irp is not null, Family, _phase);
             decision = _phase is SocketPhase.Created or SocketPhase.Bound
                 ? SocketOptionRules.Decide(call, _options, h => _registration.ResolveSd(_client.Id, h))
-                : new OptionDecision(NtStatus.InvalidDeviceState, _options, OptionAction.None); // connected: the WskSocket's business
+                : new OptionDecision(NtStatus.InvalidDeviceState, _options, OptionAction.None); // connected: the WskConnectedSocket's business
             status = decision.Status;
             if (decision.Action == OptionAction.Set)
             {
@@ -162,7 +162,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
 
     /// <summary>
     /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
-    /// Information the connected <see cref="WskSocket"/>), STATUS_PENDING (exactly one later completion), or a failure.
+    /// Information the connected <see cref="WskConnectedSocket"/>), STATUS_PENDING (exactly one later completion), or a failure.
     /// An unbound socket answers STATUS_INVALID_DEVICE_STATE, returned and completed with it (as Windows does); after a
     /// failed connect only WskCloseSocket remains. No IRP returns STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
@@ -192,7 +192,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     }
 
     /// <summary>
-    /// WskCloseSocket. On a connected socket it closes the <see cref="WskSocket"/>. While a WskConnect is pending it cancels
+    /// WskCloseSocket. On a connected socket it closes the <see cref="WskConnectedSocket"/>. While a WskConnect is pending it cancels
     /// that IRP and completes the close IRP once the connect IRP has completed (returning STATUS_PENDING). Never fails.
     /// No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
     /// </summary>
@@ -228,16 +228,16 @@ public sealed class WskUnconnectedSocket : IConnectHandover
 
     TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _transport.Connect(_remote!, sink);
 
-    WskSocket IConnectHandover.Connected(ITransportConnection connection)
+    WskConnectedSocket IConnectHandover.Connected(ITransportConnection connection)
     {
         Irp? close;
-        WskSocket socket;
+        WskConnectedSocket socket;
         lock (_gate)
         {
             var request = new ConnectRequest(_client.Id, _request.SocketType, _request.Protocol, _bound, _remote, 0,
                 _request.SocketContext, _request.Dispatch, _request.OwningProcess, _request.OwningThread, _request.SecurityDescriptor);
             // The socket count moves with it: it was counted when WskSocket created this socket.
-            socket = new WskSocket(_registration, connection, new ValidConnect(Family, _bound!, _remote!, request), _client.StaticEventMask);
+            socket = new WskConnectedSocket(_registration, connection, new ValidConnect(Family, _bound!, _remote!, request), _client.StaticEventMask);
             _connected = socket;
             _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.Connected);
             close = _pendingClose;

@@ -92,7 +92,7 @@ public sealed class OsTransport : ITransport
         if ((events & LinuxSockets.POLLOUT) != 0) return Connected(socket);
 
         Interlocked.Increment(ref _open); // the socket is ours until the pending connect answers
-        var pending = new PendingConnect(this, socket, sink);
+        var pending = new OsPendingConnect(this, socket, sink);
         return pending.Start();
     }
 
@@ -122,7 +122,7 @@ public sealed class OsTransport : ITransport
     /// A connect the OS had not finished inside the call. The zero-byte send completes when the socket becomes writable
     /// (connected) or fails with the connect's error; a cancel disposes the socket, which aborts the send.
     /// </summary>
-    private sealed class PendingConnect : SocketAsyncEventArgs, ITransportCancel
+    private sealed class OsPendingConnect : SocketAsyncEventArgs, ITransportCancel
     {
         private const int Waiting = 0, Cancelled = 1, Answered = 2;
         private readonly OsTransport _transport;
@@ -130,7 +130,7 @@ public sealed class OsTransport : ITransport
         private readonly ITransportConnectSink _sink;
         private int _state;
 
-        public PendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink)
+        public OsPendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink)
             : base(unsafeSuppressExecutionContextFlow: true)
         {
             _transport = transport;

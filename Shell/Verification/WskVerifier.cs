@@ -86,11 +86,11 @@ public sealed class WskVerifier
     private readonly ConditionalWeakTable<object, string> _names = new();
     private readonly Dictionary<object, string> _valueNames = new(); // client ids and SD handles are values
     private readonly Dictionary<Irp, (string Call, SecurityDescriptorHandle? Sd)> _pending = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<object> _sockets = new(ReferenceEqualityComparer.Instance); // WskSocket and WskUnconnectedSocket
+    private readonly HashSet<object> _sockets = new(ReferenceEqualityComparer.Instance); // WskConnectedSocket and WskUnconnectedSocket
     private readonly HashSet<WskClient> _clients = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<WskRegistration> _registrations = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = new();
-    private readonly Dictionary<WskSocket, List<(int Thread, string Call)>> _inCall = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<WskConnectedSocket, List<(int Thread, string Call)>> _inCall = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The verifier every registration without its own reports to, or null.</summary>
     public static WskVerifier? Global => Volatile.Read(ref s_global);
@@ -130,7 +130,7 @@ public sealed class WskVerifier
         lock (_gate)
         {
             var all = new List<VerifierFinding>(_findings);
-            foreach (var s in _sockets) all.Add(new(VerifierRule.SocketLeaked, Name(s), $"never closed with {nameof(WskSocket.WskCloseSocket)}"));
+            foreach (var s in _sockets) all.Add(new(VerifierRule.SocketLeaked, Name(s), $"never closed with {nameof(WskConnectedSocket.WskCloseSocket)}"));
             foreach (var c in _clients)
                 all.Add(new(VerifierRule.CaptureNotReleased, Name(c.Id),
                     $"{nameof(WskRegistration.WskCaptureProviderNpi)} without {nameof(WskRegistration.WskReleaseProviderNpi)}"));
@@ -145,7 +145,7 @@ public sealed class WskVerifier
     public string NameOf(Irp irp) => Name(irp);
 
     /// <summary>The name the verifier gives <paramref name="socket"/> in its findings ("socket #n").</summary>
-    public string NameOf(WskSocket socket) => Name(socket);
+    public string NameOf(WskConnectedSocket socket) => Name(socket);
 
     /// <summary>
     /// The name the verifier gives a three-step socket ("socket #n"); the connected socket a successful WskConnect hands
@@ -203,7 +203,7 @@ public sealed class WskVerifier
                 Report(VerifierRule.IrqlAboveDispatch, subject is null ? call : Name(subject), $"{call} at IRQL {irql}, above DISPATCH_LEVEL", true);
                 break;
             case CallingRule.SocketClosed:
-                Report(VerifierRule.CallAfterClose, Name(socket!), $"{call} after {nameof(WskSocket.WskCloseSocket)}", true);
+                Report(VerifierRule.CallAfterClose, Name(socket!), $"{call} after {nameof(WskConnectedSocket.WskCloseSocket)}", true);
                 break;
             case CallingRule.IrpMissing:
                 subject = socket ?? (object?)client;
@@ -243,7 +243,7 @@ public sealed class WskVerifier
         Report(VerifierRule.CompletionRoutineWaits, Name(delivering),
             $"its completion routine waits for {Name(waited)}, which has not completed", bugCheck: false);
 
-    /// <summary>A socket came to be: a connected <see cref="WskSocket"/> or a three-step <see cref="WskUnconnectedSocket"/>.</summary>
+    /// <summary>A socket came to be: a connected <see cref="WskConnectedSocket"/> or a three-step <see cref="WskUnconnectedSocket"/>.</summary>
     internal void OnSocketOpened(object socket)
     {
         lock (_gate) _sockets.Add(socket);
@@ -258,7 +258,7 @@ public sealed class WskVerifier
     /// A three-step socket connected: from now on <paramref name="connected"/> is the socket (closing either handle closes
     /// it), and it keeps the unconnected socket's name.
     /// </summary>
-    internal void OnSocketHandedOver(WskUnconnectedSocket unconnected, WskSocket connected)
+    internal void OnSocketHandedOver(WskUnconnectedSocket unconnected, WskConnectedSocket connected)
     {
         lock (_gate)
         {
@@ -268,7 +268,7 @@ public sealed class WskVerifier
         }
     }
 
-    internal void OnCallEntered(WskSocket socket, string call)
+    internal void OnCallEntered(WskConnectedSocket socket, string call)
     {
         lock (_gate)
         {
@@ -277,7 +277,7 @@ public sealed class WskVerifier
         }
     }
 
-    internal void OnCallExited(WskSocket socket)
+    internal void OnCallExited(WskConnectedSocket socket)
     {
         lock (_gate)
         {
@@ -293,7 +293,7 @@ public sealed class WskVerifier
     /// A close while another thread is inside a call on the same socket. Calls on the closing thread itself are not
     /// counted: a callback that runs inside a call may close its socket.
     /// </summary>
-    internal void OnClosing(WskSocket socket)
+    internal void OnClosing(WskConnectedSocket socket)
     {
         string? other = null;
         lock (_gate)
@@ -304,7 +304,7 @@ public sealed class WskVerifier
                     if (c.Thread != thread) { other = c.Call; break; }
         }
         if (other is not null)
-            Report(VerifierRule.CloseOverlapsCall, Name(socket), $"{nameof(WskSocket.WskCloseSocket)} while {other} is still running on another thread", bugCheck: false);
+            Report(VerifierRule.CloseOverlapsCall, Name(socket), $"{nameof(WskConnectedSocket.WskCloseSocket)} while {other} is still running on another thread", bugCheck: false);
     }
 
     internal void OnSdReleased(SecurityDescriptorHandle handle)
@@ -336,7 +336,7 @@ public sealed class WskVerifier
         string kind = o switch
         {
             Irp => "IRP",
-            WskSocket or WskUnconnectedSocket => "socket",
+            WskConnectedSocket or WskUnconnectedSocket => "socket",
             ClientId => "client",
             WskRegistration => "registration",
             SecurityDescriptorHandle => "SD",

@@ -33,7 +33,7 @@ public sealed class RaceLinearizability(ITestOutputHelper output)
 
         public SimulatedNetwork Network => _rig.Network;
         public WskRegistration Registration => _rig.Registration;
-        public WskSocket Socket { get; }
+        public WskConnectedSocket Socket { get; }
         public SimulatedPeer Peer { get; }
         public Irp ReceiveIrp { get; } = new();
         public Irp ConnectIrp { get; } = new();

@@ -22,7 +22,7 @@ public sealed class CancelReachesReceiveProperties : IDisposable
     private const int Tries = 10_000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
     private readonly PeerWorld _world = new();
-    private readonly WskSocket _ours;
+    private readonly WskConnectedSocket _ours;
     private readonly Socket _peer;
     private byte _next; // the value of the next byte the peer sends: order is checked byte by byte
 

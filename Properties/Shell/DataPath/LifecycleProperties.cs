@@ -19,7 +19,7 @@ public sealed class LifecycleProperties : IDisposable
     private static readonly byte[] Big = new byte[8 * 1024 * 1024];
     private readonly PeerWorld _world = new();
 
-    private (WskSocket Ours, Socket Peer, CallbackLog Log) Pair(bool shrinkPeer)
+    private (WskConnectedSocket Ours, Socket Peer, CallbackLog Log) Pair(bool shrinkPeer)
     {
         var log = new CallbackLog();
         var (ours, peer) = _world.Pair(log.Dispatch, log);

@@ -9,7 +9,7 @@ using Wsk.Shell;
 namespace Wsk.Properties.Shell.DataPath;
 
 /// <summary>
-/// A loopback listener and a registration over the real transport: each <see cref="Pair"/> connects one WskSocket and
+/// A loopback listener and a registration over the real transport: each <see cref="Pair"/> connects one WskConnectedSocket and
 /// hands the test the accepted peer as a plain .NET socket it can drive byte by byte.
 /// </summary>
 public sealed class PeerWorld : IDisposable
@@ -34,8 +34,8 @@ public sealed class PeerWorld : IDisposable
     public WskRegistration Registration { get; }
     public WskProviderNpi Npi { get; }
 
-    /// <summary>Connects a WskSocket (with <paramref name="dispatch"/>, callbacks disabled) and accepts its peer.</summary>
-    public (WskSocket Ours, Socket Peer) Pair(ConnectionDispatch? dispatch = null, object? context = null)
+    /// <summary>Connects a WskConnectedSocket (with <paramref name="dispatch"/>, callbacks disabled) and accepts its peer.</summary>
+    public (WskConnectedSocket Ours, Socket Peer) Pair(ConnectionDispatch? dispatch = null, object? context = null)
     {
         var irp = new Irp();
         var returned = Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, Remote) with { Dispatch = dispatch, SocketContext = context }, irp);

@@ -35,7 +35,7 @@ public sealed class WskSystem
     public WskVerifier Verifier { get; private set; } = null!;
     public Stack<WskProviderNpi> Captures { get; } = new();
     public Dictionary<int, Irp> Irps { get; } = new();
-    public Dictionary<int, (WskSocket Socket, SimulatedPeer Peer)> Sockets { get; } = new();
+    public Dictionary<int, (WskConnectedSocket Socket, SimulatedPeer Peer)> Sockets { get; } = new();
     public NtStatus? LastReturn { get; set; }
 
     /// <summary>How often each kind of step (and each return status) ran, shared over a whole property run.</summary>
@@ -60,7 +60,7 @@ public sealed class WskSystem
 
     public Irp NewIrp(int id) => Irps[id] = new Irp();
 
-    public (WskSocket Socket, SimulatedPeer Peer) Socket(int id) => Sockets[id];
+    public (WskConnectedSocket Socket, SimulatedPeer Peer) Socket(int id) => Sockets[id];
 
     /// <summary>Everything the model says, checked against the system; labelled with the first disagreement.</summary>
     public Property Agree(WskModel model, string step)
@@ -86,7 +86,7 @@ public sealed class WskSystem
         return (problems.Count == 0).Label($"after {step}: {string.Join(" | ", problems)}");
     }
 
-    /// <summary>Pairs each socket the model says was connected with its WskSocket and the peer the listener accepted.</summary>
+    /// <summary>Pairs each socket the model says was connected with its WskConnectedSocket and the peer the listener accepted.</summary>
     private void Adopt(WskModel model)
     {
         while (Listener.TryAccept(out var peer)) _unmatched.Add(peer);

@@ -17,7 +17,7 @@ public sealed class ReadmeSimulationTour
     /// <summary>The user's logic under test in the README: a client that retries a connect that timed out.</summary>
     private sealed class MyRetryingClient(WskProviderNpi npi, IScheduler scheduler)
     {
-        public WskSocket? Socket { get; private set; }
+        public WskConnectedSocket? Socket { get; private set; }
         public int Attempts { get; private set; }
 
         public void Start(SockAddr remote)

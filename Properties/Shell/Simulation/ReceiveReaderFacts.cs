@@ -60,7 +60,7 @@ public sealed class ReceiveReaderFacts
     /// </summary>
     private static byte[] Bytes(string digits) => digits.Select(c => (byte)(c - '0')).ToArray();
 
-    private static (SimulatedRig Rig, WskSocket Socket, SimulatedPeer Peer) Pair(ConnectionDispatch dispatch)
+    private static (SimulatedRig Rig, WskConnectedSocket Socket, SimulatedPeer Peer) Pair(ConnectionDispatch dispatch)
     {
         var rig = new SimulatedRig();
         var connect = new Irp();
@@ -69,7 +69,7 @@ public sealed class ReceiveReaderFacts
         return (rig, connect.IoStatus.Socket!, peer);
     }
 
-    private static (NtStatus Returned, Irp Irp, byte[] Buffer) Receive(WskSocket socket, int length, uint flags = 0)
+    private static (NtStatus Returned, Irp Irp, byte[] Buffer) Receive(WskConnectedSocket socket, int length, uint flags = 0)
     {
         var buffer = new byte[length];
         var irp = new Irp();

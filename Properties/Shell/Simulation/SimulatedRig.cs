@@ -45,7 +45,7 @@ public sealed class SimulatedRig
     }
 
     /// <summary>A connected socket (under <paramref name="script"/>, inline) and the peer the listener accepted.</summary>
-    public (WskSocket Socket, SimulatedPeer Peer) Pair(FaultScript? script = null)
+    public (WskConnectedSocket Socket, SimulatedPeer Peer) Pair(FaultScript? script = null)
     {
         if (script is not null) Network.ScriptNextConnect(script);
         var socket = Connect().IoStatus.Socket!;

@@ -48,7 +48,7 @@ public sealed class CallGateFacts
         public WskProviderDispatch Dispatch => Npi.Dispatch;
         /// <summary>The client the dispatch rows call through (a released one for <see cref="Breach.ReleasedClient"/>).</summary>
         public WskClient Client { get; set; }
-        public WskSocket Socket { get; }
+        public WskConnectedSocket Socket { get; }
         public WskUnconnectedSocket Unconnected { get; }
 
         /// <summary>An IRP owned by a WskSocketConnect the scripted transport leaves pending.</summary>
@@ -94,17 +94,17 @@ public sealed class CallGateFacts
         new("WskProviderDispatch.WskControlClient(WskClient, UInt32, Int64, Object, Int64, Byte[], Int64&, Irp, Irql)", On.Dispatch, true, true, "WskControlClient",
             (w, irp, irql) => w.Dispatch.WskControlClient(w.Client, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp, irql)),
 
-        new("WskSocket.WskSend(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskSend", (w, irp, _) => w.Socket.WskSend(WskBuf.Of(new byte[1]), 0, irp)),
-        new("WskSocket.WskReceive(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskReceive", (w, irp, _) => w.Socket.WskReceive(WskBuf.Of(new byte[1]), 0, irp!)),
-        new("WskSocket.WskDisconnect(WskBuf?, UInt32, Irp)", On.Socket, false, true, "WskDisconnect", (w, irp, _) => w.Socket.WskDisconnect(null, 0, irp)),
-        new("WskSocket.WskControlSocket(WskControlSocketType, UInt32, UInt32, Object, Irp)", On.Socket, false, false, "WskControlSocket",
+        new("WskConnectedSocket.WskSend(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskSend", (w, irp, _) => w.Socket.WskSend(WskBuf.Of(new byte[1]), 0, irp)),
+        new("WskConnectedSocket.WskReceive(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskReceive", (w, irp, _) => w.Socket.WskReceive(WskBuf.Of(new byte[1]), 0, irp!)),
+        new("WskConnectedSocket.WskDisconnect(WskBuf?, UInt32, Irp)", On.Socket, false, true, "WskDisconnect", (w, irp, _) => w.Socket.WskDisconnect(null, 0, irp)),
+        new("WskConnectedSocket.WskControlSocket(WskControlSocketType, UInt32, UInt32, Object, Irp)", On.Socket, false, false, "WskControlSocket",
             (w, irp, _) => w.Socket.WskControlSocket(WskControlSocketType.SetOption, WskSocketOptions.EventCallback, WskSocketOptions.SolSocket,
                 new WskEventCallbackControl(Guid.Empty, WskEvents.Receive | WskEvents.Disable), irp)),
-        new("WskSocket.DisableEventCallback(UInt32, Irp)", On.Socket, false, false, "WskControlSocket",
+        new("WskConnectedSocket.DisableEventCallback(UInt32, Irp)", On.Socket, false, false, "WskControlSocket",
             (w, irp, _) => w.Socket.DisableEventCallback(WskEvents.Receive, irp)),
-        new("WskSocket.WskGetLocalAddress(Irp)", On.Socket, false, true, "WskGetLocalAddress", (w, irp, _) => w.Socket.WskGetLocalAddress(irp)),
-        new("WskSocket.WskGetRemoteAddress(Irp)", On.Socket, false, true, "WskGetRemoteAddress", (w, irp, _) => w.Socket.WskGetRemoteAddress(irp)),
-        new("WskSocket.WskCloseSocket(Irp)", On.Socket, false, true, "WskCloseSocket", (w, irp, _) => w.Socket.WskCloseSocket(irp)),
+        new("WskConnectedSocket.WskGetLocalAddress(Irp)", On.Socket, false, true, "WskGetLocalAddress", (w, irp, _) => w.Socket.WskGetLocalAddress(irp)),
+        new("WskConnectedSocket.WskGetRemoteAddress(Irp)", On.Socket, false, true, "WskGetRemoteAddress", (w, irp, _) => w.Socket.WskGetRemoteAddress(irp)),
+        new("WskConnectedSocket.WskCloseSocket(Irp)", On.Socket, false, true, "WskCloseSocket", (w, irp, _) => w.Socket.WskCloseSocket(irp)),
 
         new("WskUnconnectedSocket.WskControlSocket(UInt32, UInt32, UInt32, Int64, Byte[], Int64, Byte[], Int64&, Irp, Irql)", On.Unconnected, true, false, "WskControlSocket",
             (w, irp, irql) => w.Unconnected.WskControlSocket(ControlSocketRequests.GetOption, SocketOptionCodes.KeepAlive, SocketOptionCodes.SolSocket, 0, null,
@@ -304,7 +304,7 @@ public sealed class CallGateFacts
         Assert.Equal(CallingRule.OutOfOrder, notHeld.Rule);
         var finding = Assert.Single(w.Verifier.Findings);
         Assert.Equal((VerifierRule.IndicationNotHeld, w.Verifier.NameOf(w.Socket)), (finding.Rule, finding.Object));
-        Assert.Contains(nameof(WskSocket.WskRelease), finding.Detail);
+        Assert.Contains(nameof(WskConnectedSocket.WskRelease), finding.Detail);
 
         w.Socket.WskCloseSocket(new Irp());
         var closed = Assert.Throws<WskContractViolationException>(() => w.Socket.WskRelease(stranger));
@@ -312,6 +312,6 @@ public sealed class CallGateFacts
         Assert.Equal(2, w.Verifier.Findings.Count);
         var after = w.Verifier.Findings[1];
         Assert.Equal((VerifierRule.CallAfterClose, w.Verifier.NameOf(w.Socket)), (after.Rule, after.Object));
-        Assert.Contains(nameof(WskSocket.WskRelease), after.Detail);
+        Assert.Contains(nameof(WskConnectedSocket.WskRelease), after.Detail);
     }
 }

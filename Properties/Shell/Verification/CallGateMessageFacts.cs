@@ -29,7 +29,7 @@ public sealed class CallGateMessageFacts
 
         public WskRegistration Registration { get; }
         public WskProviderNpi Npi { get; }
-        public WskSocket Socket { get; }
+        public WskConnectedSocket Socket { get; }
     }
 
     private static void Names(WskContractViolationException e, CallingRule rule, string text)

@@ -30,7 +30,7 @@ public sealed class VerifierFacts
 
         public NtStatus Connect(Irp irp, SockAddr remote, SecurityDescriptorHandle? sd = null) => _rig.Connect(irp, remote, sd);
 
-        public WskSocket Connected()
+        public WskConnectedSocket Connected()
         {
             var irp = new Irp();
             Assert.Equal(NtStatus.Success, Connect(irp, SimulatedRig.Server));

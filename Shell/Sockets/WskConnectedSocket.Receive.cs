@@ -12,14 +12,14 @@ namespace Wsk.Shell;
 /// the stream without consuming data. The transport's flow control does the rest: while a callback runs, or while
 /// indications are stopped, nothing more is read, so the peer is held back instead of memory growing.
 /// </summary>
-public sealed partial class WskSocket
+public sealed partial class WskConnectedSocket
 {
     private const int IndicationBufferSize = 16 * 1024;
     // The incoming stream's state lives apart and is created on first use: a socket that never receives (and the connect
     // path that creates every socket) pays nothing for it.
     private ReceiveState? _receiveState;
 
-    private ReceiveState Rx => _receiveState ??= new ReceiveState();
+    private ReceiveState Receiving => _receiveState ??= new ReceiveState();
 
     /// <summary>
     /// WskReceive: completes with the bytes that arrived (at least one), or with the full buffer under WSK_FLAG_WAITALL;
@@ -35,8 +35,8 @@ public sealed partial class WskSocket
         var io = new SocketIo(this, submitted, SocketIoKind.Receive, buffer, flags);
         lock (_gate)
         {
-            io.ReaderId = ++Rx.LastId;
-            (Rx.Receives ??= new()).Add(io);
+            io.ReaderId = ++Receiving.LastId;
+            (Receiving.Receives ??= new()).Add(io);
         }
         Drive(ReaderCommand.Post(io.ReaderId, buffer.Length, io.WaitAll));
         if (io.IsDone) return io.Irp.IoStatus.Status;
@@ -55,7 +55,7 @@ public sealed partial class WskSocket
         EnsureOpen(nameof(WskRelease));
         lock (_gate)
         {
-            if (Rx.Kept is not null && Rx.Kept.Remove(indication)) return NtStatus.Success;
+            if (Receiving.Kept is not null && Receiving.Kept.Remove(indication)) return NtStatus.Success;
         }
         return CallGate.Refuse(_registration, CallingRule.OutOfOrder, nameof(WskRelease), Irql.PassiveLevel, null, this, null);
     }
@@ -63,7 +63,7 @@ public sealed partial class WskSocket
     /// <summary>Indications the client kept and has not released yet.</summary>
     public int KeptIndications
     {
-        get { lock (_gate) return Rx.Kept?.Count ?? 0; }
+        get { lock (_gate) return Receiving.Kept?.Count ?? 0; }
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed partial class WskSocket
             bool wasPump = command.Kind == ReaderCommandKind.Pump;
             lock (_gate)
             {
-                var rx = Rx;
+                var rx = Receiving;
                 if (wasPump)
                     command = ReaderCommand.Pump((_events.Enabled & WskEvents.Receive) != 0, (_events.Enabled & WskEvents.Disconnect) != 0);
                 events = ReceiveReaderDecider.Decide(command, rx.Reader);
@@ -191,12 +191,12 @@ public sealed partial class WskSocket
                     sink = into;
                     break;
                 case ReadTarget.Indication:
-                    target = Rx.IndicationBuffer ??= new byte[IndicationBufferSize];
-                    sink = Rx.ReaderSink ??= new ReaderSink(this);
+                    target = Receiving.IndicationBuffer ??= new byte[IndicationBufferSize];
+                    sink = Receiving.ReaderSink ??= new ReaderSink(this);
                     break;
                 default:
-                    target = Rx.PeekByte ??= new byte[1];
-                    sink = Rx.ReaderSink ??= new ReaderSink(this);
+                    target = Receiving.PeekByte ??= new byte[1];
+                    sink = Receiving.ReaderSink ??= new ReaderSink(this);
                     break;
             }
         }
@@ -227,8 +227,8 @@ public sealed partial class WskSocket
         catch
         {
             // A callback that throws took nothing; the reader is freed so the socket can still be closed.
-            lock (_gate) Rx.Reader = ReceiveReaderDecider.Apply(Rx.Reader,
-                ReceiveReaderDecider.Decide(ReaderCommand.IndicationAnswered(true, new IndicationOutcome(IndicationAction.Consumed, data.Length, true), data.Length), Rx.Reader));
+            lock (_gate) Receiving.Reader = ReceiveReaderDecider.Apply(Receiving.Reader,
+                ReceiveReaderDecider.Decide(ReaderCommand.IndicationAnswered(true, new IndicationOutcome(IndicationAction.Consumed, data.Length, true), data.Length), Receiving.Reader));
             throw;
         }
         if (!ran) return ReaderCommand.IndicationAnswered(false, default, data.Length);
@@ -237,8 +237,8 @@ public sealed partial class WskSocket
         {
             lock (_gate)
             {
-                (Rx.Kept ??= new(ReferenceEqualityComparer.Instance)).Add(indication);
-                Rx.IndicationBuffer = null; // the client owns these bytes until WskRelease
+                (Receiving.Kept ??= new(ReferenceEqualityComparer.Instance)).Add(indication);
+                Receiving.IndicationBuffer = null; // the client owns these bytes until WskRelease
             }
         }
         return ReaderCommand.IndicationAnswered(true, outcome, data.Length);
@@ -295,7 +295,7 @@ public sealed partial class WskSocket
     private void CancelReceive(SocketIo io) => Drive(ReaderCommand.Cancel(io.ReaderId));
 
     /// <summary>The reader's sink for indication and peek reads (receive reads answer through their own operation).</summary>
-    private sealed class ReaderSink(WskSocket socket) : ITransportIoSink
+    private sealed class ReaderSink(WskConnectedSocket socket) : ITransportIoSink
     {
         public void OnIoCompleted(NtStatus status, int bytes) => socket.ReadAnsweredLater(status, bytes);
     }

@@ -6,7 +6,7 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>The reactive and awaitable forms of WskSocketConnect.</summary>
-public static class WskConnect
+public static class WskProviderDispatchReactive
 {
     /// <summary>
     /// A cold observable of one connect per subscription: exactly one <see cref="ConnectCompletion"/> then

@@ -15,7 +15,7 @@ namespace Wsk.Shell;
 /// callbacks start disabled unless the client made them static. Every call goes through the call gate
 /// (CallingRule.SocketClosed after close, CallingRule.IrpInUse, CallingRule.IrpMissing).
 /// </remarks>
-public sealed partial class WskSocket
+public sealed partial class WskConnectedSocket
 {
     private readonly object _gate = new();
     private readonly WskRegistration _registration;
@@ -27,7 +27,7 @@ public sealed partial class WskSocket
     private SocketIo? _closing;
     private bool _closeAbortive;
 
-    internal WskSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect, uint staticEvents = 0)
+    internal WskConnectedSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect, uint staticEvents = 0)
     {
         _registration = registration;
         _connection = connection;
@@ -187,15 +187,15 @@ public sealed partial class WskSocket
     private readonly struct VerifiedCall : IDisposable
     {
         private readonly WskVerifier? _verifier;
-        private readonly WskSocket? _socket;
+        private readonly WskConnectedSocket? _socket;
 
-        private VerifiedCall(WskVerifier verifier, WskSocket socket)
+        private VerifiedCall(WskVerifier verifier, WskConnectedSocket socket)
         {
             _verifier = verifier;
             _socket = socket;
         }
 
-        public static VerifiedCall Enter(WskSocket socket, string call)
+        public static VerifiedCall Enter(WskConnectedSocket socket, string call)
         {
             if (socket._registration.Verifier is not { } verifier) return default;
             verifier.OnCallEntered(socket, call);

@@ -3,7 +3,7 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-public sealed partial class WskSocket
+public sealed partial class WskConnectedSocket
 {
     // Allocated on first use, as every per-operation collection here: most sockets never need them, and connect is hot.
     private HashSet<SocketIo>? _sends;

@@ -8,7 +8,7 @@ namespace Wsk.Shell.Simulation;
 /// One simulated connect that has not answered yet. It answers its sink exactly once (ITransportCancel's promise):
 /// from its timer, from a cancel, or before the call returned; whichever comes first wins a compare-and-swap.
 /// </summary>
-internal sealed class PendingConnect : ITransportCancel
+internal sealed class SimulatedPendingConnect : ITransportCancel
 {
     private readonly SimulatedNetwork _network;
     private readonly long _id;
@@ -19,7 +19,7 @@ internal sealed class PendingConnect : ITransportCancel
     private IDisposable? _timer;
     private int _answered;
 
-    public PendingConnect(SimulatedNetwork network, long id, ValidConnect connect, FaultScript script, SimulatedListener? listener,
+    public SimulatedPendingConnect(SimulatedNetwork network, long id, ValidConnect connect, FaultScript script, SimulatedListener? listener,
         ITransportConnectSink sink)
     {
         _network = network;

@@ -9,7 +9,7 @@ namespace Wsk.Shell;
 /// <param name="EventMask">WSK_EVENT_* bits, or one event OR-ed with WSK_EVENT_DISABLE.</param>
 public sealed record WskEventCallbackControl(Guid NpiId, uint EventMask);
 
-public sealed partial class WskSocket
+public sealed partial class WskConnectedSocket
 {
     private List<SocketIo>? _disables;
 
@@ -84,7 +84,7 @@ public sealed partial class WskSocket
         return new Detach(this, dispatch);
     }
 
-    private sealed class Detach(WskSocket socket, ConnectionDispatch dispatch) : IDisposable
+    private sealed class Detach(WskConnectedSocket socket, ConnectionDispatch dispatch) : IDisposable
     {
         public void Dispose()
         {
