@@ -11,8 +11,9 @@ namespace Wsk.Properties.Core;
 
 /// <summary>
 /// The connect decider folded over call-shaped and random command sequences, checked against the IRP contract
-/// (wsk-contract §0.1 exactly-once, §0.2 PENDING ⇒ one final completion, §0.3 non-PENDING return ⇒ already completed with
-/// that status, §0.4/§0.5 socket iff success, §0.8 cancel).
+/// (CompletesOnce, PendingCompletesLater: PENDING ⇒ one final completion, ReturnedIsCompleted: a non-PENDING return ⇒
+/// already completed with that status, SuccessHandsOverSocket and FailureLeavesNoSocket: a socket iff success,
+/// CancelCompletesOnce).
 /// </summary>
 public class ConnectDeciderProperties
 {
@@ -272,9 +273,9 @@ public class ConnectDeciderProperties
         });
 
     /// <summary>
-    /// A caller tests a WskSocketConnect result with NT_SUCCESS (wsk-contract §0.14), so every status the IRP completes
+    /// A caller tests a WskSocketConnect result with NT_SUCCESS (rule PendingIsSuccess), so every status the IRP completes
     /// with, or the call returns, that passes NT_SUCCESS and is not PENDING must be STATUS_SUCCESS with a socket handed
-    /// over (§0.4, §0.5). Odd NT_SUCCESS codes (STATUS_TIMEOUT, STATUS_EVENT_PENDING, informational codes) from the
+    /// over (SuccessHandsOverSocket, FailureLeavesNoSocket). Odd NT_SUCCESS codes (STATUS_TIMEOUT, STATUS_EVENT_PENDING, informational codes) from the
     /// validation outcome or the transport must be turned into failures. (This property found the decider comparing with
     /// <c>== NtStatus.Success</c> only.)
     /// </summary>

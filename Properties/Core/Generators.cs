@@ -510,7 +510,7 @@ public static class CoreGen
 
     /// <summary>
     /// NT_SUCCESS statuses that are neither SUCCESS nor PENDING: STATUS_TIMEOUT (0x102), STATUS_EVENT_PENDING
-    /// (0x40000013), and random success/informational codes (wsk-contract §0.14).
+    /// (0x40000013), and random success/informational codes (rule PendingIsSuccess).
     /// </summary>
     public static Gen<NtStatus> OddSuccessStatus => Gen.Frequency(
         (2, Gen.Constant(NtStatus.Timeout)),

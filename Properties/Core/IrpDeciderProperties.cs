@@ -9,7 +9,7 @@ using Step = Wsk.Properties.Core.FoldStep<Wsk.Core.IrpCommand, Wsk.Core.IrpState
 
 namespace Wsk.Properties.Core;
 
-/// <summary>The IRP decider folded over random command sequences (wsk-contract §0.1, §3).</summary>
+/// <summary>The IRP decider folded over random command sequences (rules CompletesOnce, CancelCompletesOnce).</summary>
 public class IrpDeciderProperties
 {
     /// <summary>Folds <paramref name="commands"/> from <see cref="IrpDecider.Initial"/>.</summary>

@@ -9,7 +9,7 @@ using Wsk.Core;
 
 namespace Wsk.Properties.Core;
 
-/// <summary>NTSTATUS arithmetic and printing (wsk-contract §8, §0.14).</summary>
+/// <summary>NTSTATUS arithmetic and printing (rules NtStatusLayout, PendingIsSuccess).</summary>
 public class NtStatusProperties
 {
     private static readonly Regex NamedFormat = new(@"^(STATUS_[A-Z_]+) \(0x([0-9A-F]{8})\)$", RegexOptions.CultureInvariant);

@@ -7,10 +7,10 @@ using Wsk.Core;
 
 namespace Wsk.Properties.Core;
 
-/// <summary>OS error → NTSTATUS (wsk-contract §8).</summary>
+/// <summary>OS error → NTSTATUS (rule ConnectFailuresFromOs).</summary>
 public class OsErrorTableProperties
 {
-    /// <summary>The mappings the issue requires, written here rather than read from the table.</summary>
+    /// <summary>The mappings the contract names for connect failures, written here rather than read from the table.</summary>
     private static readonly (OsError Error, NtStatus Status)[] Required =
     {
         (OsError.ConnectionRefused, NtStatus.FromUInt32(0xC0000236)),   // STATUS_CONNECTION_REFUSED

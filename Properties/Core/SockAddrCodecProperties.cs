@@ -23,7 +23,7 @@ public class SockAddrCodecProperties
         _ => "other",
     };
 
-    /// <summary>The Windows layout written out by hand (wsk-contract §2), independent of the codec.</summary>
+    /// <summary>The Windows layout written out by hand (rule AddressFamilies), independent of the codec.</summary>
     private static byte[] HandLayout(SockAddr a, ushort familyValue)
     {
         switch (a)

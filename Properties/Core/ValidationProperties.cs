@@ -10,7 +10,7 @@ namespace Wsk.Properties.Core;
 
 /// <summary>
 /// ConnectValidation against an oracle written from the rule descriptions (ConnectRules, ConnectValidation's remarks,
-/// wsk-contract §0.6, §0.7, §0.13), not from the validator's code.
+/// rules FlagsNotZero, FamilyFromLocalAddress and SecurityDescriptorNotCached), not from the validator's code.
 /// </summary>
 public class ValidationProperties
 {
@@ -61,7 +61,7 @@ public class ValidationProperties
         return rules;
     }
 
-    /// <summary>The status each rule returns, written from the model decisions (wsk-contract §0.6, §0.7; ConnectRules' reasons).</summary>
+    /// <summary>The status each rule returns, written from the model decisions (ConnectRules' reasons).</summary>
     private static NtStatus ExpectedStatusOf(ConnectRule rule) => rule switch
     {
         ConnectRule.TransportNotConnectionOriented => NtStatus.NotSupported,

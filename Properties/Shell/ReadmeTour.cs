@@ -27,7 +27,7 @@ public sealed class ReadmeTour
         var cancellationToken = cancellation.Token;
 
         // README-TOUR-BEGIN
-        // Registration (wsk-contract §7): register, capture the provider NPI, …, release, deregister.
+        // Registration (rule RegistrationPairs): register, capture the provider NPI, …, release, deregister.
         WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), out var registration);
         registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
 

@@ -16,7 +16,7 @@ using Xunit;
 namespace Wsk.Properties.Shell;
 
 /// <summary>
-/// The registration life cycle (wsk-contract §7): captures that wait run in virtual time and answer what the pure
+/// The registration life cycle (rules CaptureWait, DeregisterWaitsForReleases): captures that wait run in virtual time and answer what the pure
 /// timeline says; WskDeregister never returns while anything is captured, open or pending.
 /// </summary>
 public sealed class RegistrationLifeCycleProperties

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Wsk.Properties.Shell;
 
-/// <summary>Registration pairing (wsk-contract §0.12, §7).</summary>
+/// <summary>Registration pairing (rules RegistrationPairs, DeregisterWaitsForReleases).</summary>
 public sealed class RegistrationProperties
 {
     private static WskRegistration Register()

@@ -10,7 +10,7 @@ using Xunit;
 namespace Wsk.Properties.Shell;
 
 /// <summary>
-/// The sharing table on real loopback sockets (wsk-contract §9): every cell with an SD that allows, one that denies and
+/// The sharing table on real loopback sockets (rule SharingTable): every cell with an SD that allows, one that denies and
 /// none, through WskBind (faithful and Rx) and WskSocketConnect, agrees with the pure table; a SUCCESS really holds the
 /// port at the OS, and a refusal is the provider's (the second socket never reached the OS).
 /// </summary>

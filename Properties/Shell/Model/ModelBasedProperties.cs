@@ -9,7 +9,7 @@ namespace Wsk.Properties.Shell.Model;
 /// <summary>The shell over the simulated network agrees with the pure model after every step of every generated life.</summary>
 public sealed class ModelBasedProperties(ITestOutputHelper output)
 {
-    /// <summary>Sequences per run: the issue asks for at least 1,000.</summary>
+    /// <summary>Sequences per run: at least 1,000, so that rare paths run in every run.</summary>
     public const int Sequences = 1000;
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class ReadmeSimulationTour
             irp.SetCompletionRoutine((done, _) =>
             {
                 if (done.IoStatus.Socket is { } socket) Socket = socket;
-                // No WSK call inside a completion routine (wsk-contract §3): the retry is scheduled, on the same clock.
+                // No WSK call inside a completion routine (rule CompletionRoutineDoesNotWait): the retry is scheduled, on the same clock.
                 else if (done.IoStatus.Status == NtStatus.IoTimeout && Attempts < 3) scheduler.Schedule(() => Start(remote));
                 return NtStatus.MoreProcessingRequired;
             });
