@@ -273,11 +273,11 @@ public class ConnectDeciderProperties
         });
 
     /// <summary>
-    /// A caller tests a WskSocketConnect result with NT_SUCCESS (rule PendingIsSuccess), so every status the IRP completes
-    /// with, or the call returns, that passes NT_SUCCESS and is not PENDING must be STATUS_SUCCESS with a socket handed
-    /// over (SuccessHandsOverSocket, FailureLeavesNoSocket). Odd NT_SUCCESS codes (STATUS_TIMEOUT, STATUS_EVENT_PENDING, informational codes) from the
-    /// validation outcome or the transport must be turned into failures. (This property found the decider comparing with
-    /// <c>== NtStatus.Success</c> only.)
+    /// A caller tests a WskSocketConnect result with NT_SUCCESS (rule PendingIsSuccess), so every status the IRP
+    /// completes with, or the call returns, that passes NT_SUCCESS and is not PENDING must be STATUS_SUCCESS with a
+    /// socket handed over (SuccessHandsOverSocket, FailureLeavesNoSocket). Odd NT_SUCCESS codes (STATUS_TIMEOUT,
+    /// STATUS_EVENT_PENDING, informational codes) from the validation outcome or the transport must be turned into
+    /// failures. (This property found the decider comparing with <c>== NtStatus.Success</c> only.)
     /// </summary>
     [Property(MaxTest = 500)]
     public Property NtSuccessCompletionAlwaysCarriesASocket() =>

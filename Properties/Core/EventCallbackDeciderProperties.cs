@@ -10,11 +10,11 @@ using Wsk.Core;
 namespace Wsk.Properties.Core;
 
 /// <summary>
-/// SO_WSK_EVENT_CALLBACK against a model written from the event-callback rules
-/// (CallbacksStartDisabled, EnableOrsConnectionEvents, DisableOneEvent, DisableWhileRunningWaits): enable takes a non-zero OR of the
-/// connection events (SEND_BACKLOG 0x10, RECEIVE 0x40, DISCONNECT 0x80) whose callbacks the client gave; disable takes
-/// exactly one of them with WSK_EVENT_DISABLE 0x80000000 and not a static one; a disable answers SUCCESS when no callback of
-/// that event runs, STATUS_PENDING (with an IRP) or STATUS_EVENT_PENDING 0x40000013 (without) when one does; either way no
+/// SO_WSK_EVENT_CALLBACK against a model written from the event-callback rules (CallbacksStartDisabled,
+/// EnableOrsConnectionEvents, DisableOneEvent, DisableWhileRunningWaits): enable takes a non-zero OR of the connection
+/// events (SEND_BACKLOG 0x10, RECEIVE 0x40, DISCONNECT 0x80) whose callbacks the client gave; disable takes exactly one
+/// of them with WSK_EVENT_DISABLE 0x80000000 and not a static one; a disable answers SUCCESS when no callback of that
+/// event runs, STATUS_PENDING (with an IRP) or STATUS_EVENT_PENDING 0x40000013 (without) when one does; either way no
 /// new callback of it starts. New sockets have only their static events enabled.
 /// </summary>
 public class EventCallbackDeciderProperties
@@ -110,8 +110,9 @@ public class EventCallbackDeciderProperties
         });
 
     /// <summary>
-    /// A new socket's callbacks are disabled unless static (rule CallbacksStartDisabled): ForNewSocket enables exactly the events that are both
-    /// static and available, has nothing in flight, and keeps the available events it was given.
+    /// A new socket's callbacks are disabled unless static (rule CallbacksStartDisabled): ForNewSocket enables exactly
+    /// the events that are both static and available, has nothing in flight, and keeps the available events it was
+    /// given.
     /// </summary>
     [Property(MaxTest = 500)]
     public Property NewSocketEnablesExactlyStaticAndAvailable() =>

@@ -9,10 +9,10 @@ using Wsk.Core;
 namespace Wsk.Properties.Core;
 
 /// <summary>
-/// What the provider does with the answer of WskReceiveEvent, against rule IndicationAnswer: STATUS_SUCCESS consumed everything, or
-/// *BytesAccepted of it (a part: indications stop until a WskReceive takes the rest); STATUS_PENDING: the client keeps the
-/// indication and gives it back with WskRelease (indications go on); STATUS_DATA_NOT_ACCEPTED: the provider keeps the data
-/// and indications stop until a WskReceive; anything else is outside the contract.
+/// What the provider does with the answer of WskReceiveEvent, against rule IndicationAnswer: STATUS_SUCCESS consumed
+/// everything, or *BytesAccepted of it (a part: indications stop until a WskReceive takes the rest); STATUS_PENDING:
+/// the client keeps the indication and gives it back with WskRelease (indications go on); STATUS_DATA_NOT_ACCEPTED: the
+/// provider keeps the data and indications stop until a WskReceive; anything else is outside the contract.
 /// </summary>
 public class IndicationDeciderProperties
 {

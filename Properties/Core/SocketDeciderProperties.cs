@@ -13,10 +13,11 @@ namespace Wsk.Properties.Core;
 
 /// <summary>
 /// The socket decider folded over random command sequences, checked against a model written from the connected-socket
-/// rules (CloseCompletesPending, CloseIsAbortiveUnlessDisconnected, CallingRule SocketClosed): each call reads only its own flag (WskSend NODELAY 0x2, WskReceive WAITALL 0x2, WskDisconnect ABORTIVE 0x1),
-/// an unsupported flag is STATUS_NOT_SUPPORTED, a bad WSK_BUF or an abortive disconnect with a buffer is
-/// STATUS_INVALID_PARAMETER; after our disconnect no send, after our abort no I/O; the peer's FIN leaves sending open; close is
-/// abortive unless the socket was disconnected both ways; nothing but transport facts after close.
+/// rules (CloseCompletesPending, CloseIsAbortiveUnlessDisconnected, CallingRule SocketClosed): each call reads only its
+/// own flag (WskSend NODELAY 0x2, WskReceive WAITALL 0x2, WskDisconnect ABORTIVE 0x1), an unsupported flag is
+/// STATUS_NOT_SUPPORTED, a bad WSK_BUF or an abortive disconnect with a buffer is STATUS_INVALID_PARAMETER; after our
+/// disconnect no send, after our abort no I/O; the peer's FIN leaves sending open; close is abortive unless the socket
+/// was disconnected both ways; nothing but transport facts after close.
 /// </summary>
 public class SocketDeciderProperties
 {
@@ -328,7 +329,8 @@ public class SocketDeciderProperties
 
     /// <summary>
     /// Close is graceful exactly when both directions were shut before it, ours by a graceful disconnect that went ahead and
-    /// the peer's by its FIN, and nothing was reset or aborted; otherwise it is abortive (rule CloseIsAbortiveUnlessDisconnected; libwsk #7).
+    /// the peer's by its FIN, and nothing was reset or aborted; otherwise it is abortive (rule
+    /// CloseIsAbortiveUnlessDisconnected; libwsk #7).
     /// </summary>
     [Property(MaxTest = 1000)]
     public Property CloseIsGracefulExactlyWhenDisconnectedBothWays() =>

@@ -16,8 +16,8 @@ using Xunit;
 namespace Wsk.Properties.Shell;
 
 /// <summary>
-/// The registration life cycle (rules CaptureWait, DeregisterWaitsForReleases): captures that wait run in virtual time and answer what the pure
-/// timeline says; WskDeregister never returns while anything is captured, open or pending.
+/// The registration life cycle (rules CaptureWait, DeregisterWaitsForReleases): captures that wait run in virtual time
+/// and answer what the pure timeline says; WskDeregister never returns while anything is captured, open or pending.
 /// </summary>
 public sealed class RegistrationLifeCycleProperties
 {

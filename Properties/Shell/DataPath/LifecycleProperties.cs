@@ -12,7 +12,10 @@ using Xunit;
 
 namespace Wsk.Properties.Shell.DataPath;
 
-/// <summary>Close, disconnect and the callback switch on loopback (rules CloseCompletesPending, CallbacksStartDisabled, DisableWhileRunningWaits).</summary>
+/// <summary>
+/// Close, disconnect and the callback switch on loopback (rules CloseCompletesPending, CallbacksStartDisabled,
+/// DisableWhileRunningWaits).
+/// </summary>
 public sealed class LifecycleProperties : IDisposable
 {
     // Far more than loopback buffers take while the peer reads nothing (its receive buffer is shrunk), so the send pends.
