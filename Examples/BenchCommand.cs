@@ -14,7 +14,7 @@ namespace Wsk.Examples;
 /// <summary>
 /// The side-by-side benchmark: raw .NET, the faithful WskSocketConnect and the observable, against one in-process
 /// loopback listener, in alternating rounds. Absolute numbers drift between machines and runs; the ratios measured
-/// side by side in one run are what the goal is about (connect-baseline.md).
+/// side by side in one run are what the goal is about.
 /// </summary>
 internal static class BenchCommand
 {

@@ -9,7 +9,7 @@ namespace Wsk.Examples;
 
 /// <summary>
 /// An in-process TCP listener that only accepts, so the demo and the benchmark need nothing outside the process.
-/// Built to keep up with a benchmark (connect-baseline.md): an overflowing accept queue makes the kernel drop SYNs, and
+/// Built to keep up with a benchmark: an overflowing accept queue makes the kernel drop SYNs, and
 /// each dropped SYN costs a connect a 1 s retransmission, which would measure the listener instead of the client.
 /// </summary>
 /// <remarks>
