@@ -264,7 +264,9 @@ public sealed class WskRegistration
             if (_sds.TryGetValue(handle, out var entry)) entry.Pins--;
     }
 
-    /// <summary>Whether <paramref name="handle"/> is given and is a live SD cached by <paramref name="client"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="handle"/> is given and names a live SD cached by <paramref name="client"/>.
+    /// </summary>
     internal bool IsCachedSd(ClientId client, SecurityDescriptorHandle? handle) =>
         handle is { } sd && ResolveSd(client, sd) is not null;
 

@@ -158,7 +158,8 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>PFN_WSK_CONNECT with the SOCKADDR bytes the pointer designates.</summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
     public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        WskConnect(remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
+        WskConnect(
+            remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
 
     /// <summary>
     /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
