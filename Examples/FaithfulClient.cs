@@ -21,8 +21,8 @@ internal sealed class FaithfulClient : BenchClient
     {
         _dispatch = npi.Dispatch;
         _client = npi.Client;
-        _local = Encode(remote.Family == AddressFamilies.Inet6 ? SockAddrIn6.Any() : SockAddrIn.Any());
-        _remote = Encode(remote);
+        _local = SockAddrCodec.Encode(remote.Family == AddressFamilies.Inet6 ? SockAddrIn6.Any() : SockAddrIn.Any());
+        _remote = SockAddrCodec.Encode(remote);
     }
 
     public override string Name => "WskSocketConnect (12 args)";
@@ -47,9 +47,4 @@ internal sealed class FaithfulClient : BenchClient
         }
         tally.AddTo(measurement);
     }
-
-    private static byte[] Encode(SockAddr address) =>
-        SockAddrCodec.Encode(address).Match(
-            static bytes => bytes,
-            static error => throw new InvalidOperationException($"cannot encode the benchmark's address: {error}"));
 }

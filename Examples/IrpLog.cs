@@ -66,6 +66,6 @@ internal static class IrpLog
     private static string Describe(ConnectRequest r)
     {
         string flags = r.Flags == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" Flags=0x{r.Flags:X}");
-        return $"{r.LocalAddress?.ToString() ?? "NULL"} → {r.RemoteAddress?.ToString() ?? "NULL"}{flags}";
+        return $"{r.LocalAddress} → {r.RemoteAddress}{flags}";
     }
 }

@@ -6,9 +6,9 @@ using System.Net;
 namespace Wsk.Core;
 
 /// <summary>
-/// What a PSOCKADDR argument points at, as a value. <see cref="SockAddrIn"/> and <see cref="SockAddrIn6"/> are the
-/// addresses WSK carries; <see cref="SockAddrUnsupported"/> and <see cref="SockAddrTruncated"/> exist so that a request
-/// built from raw bytes can still be represented, validated and rejected with a status instead of an exception.
+/// An address WSK carries: <see cref="SockAddrIn"/> or <see cref="SockAddrIn6"/>, nothing else. What a PSOCKADDR
+/// argument of a call points at (NULL, too few bytes, a family not offered, or an address) is a
+/// <see cref="SockAddrArgument"/>.
 /// </summary>
 public abstract record SockAddr
 {
@@ -17,15 +17,28 @@ public abstract record SockAddr
     /// <summary>The sa_family field, Windows numbering.</summary>
     public abstract ushort Family { get; }
 
+    /// <summary>The port, host order.</summary>
+    public abstract ushort Port { get; init; }
+
+    /// <summary>True for the wildcard address of the family (0.0.0.0 or ::).</summary>
+    public abstract bool IsWildcard { get; }
+
     /// <summary>
-    /// Parses <c>1.2.3.4:80</c> (four decimal parts) or <c>[::1]:80</c> (an IPv6 scope may follow as <c>%3</c> inside the
-    /// brackets). Returns null when it cannot.
+    /// False for the wildcard address or port 0, which name no peer (rule RemoteAddressNotConnectable): the one
+    /// check both WskSocketConnect and WskConnect make of their remote address.
+    /// </summary>
+    public bool IsConnectable => !IsWildcard && Port != 0;
+
+    /// <summary>
+    /// Parses <c>1.2.3.4:80</c> (four decimal parts) or <c>[::1]:80</c> (an IPv6 scope may follow as <c>%3</c> inside
+    /// the brackets). Returns null when it cannot.
     /// </summary>
     public static SockAddr? TryParse(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (colon <= 0
+            || !ushort.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             return null;
         var host = text.AsSpan(0, colon);
         bool bracketed = host.Length >= 2 && host[0] == '[' && host[^1] == ']';
@@ -37,8 +50,8 @@ public abstract record SockAddr
         return new SockAddrIn6(BinaryPrimitives.ReadUInt128BigEndian(bytes), port, 0, (uint)ip.ScopeId);
     }
 
-    // Only the four-part dotted decimal form: inet_aton's shorthands ("127.1", "0x7f000001", octal "017.0.0.1") would
-    // silently connect somewhere else than the reader of the command line expects.
+    // Only the four-part dotted decimal form: inet_aton's shorthands ("127.1", "0x7f000001", octal "017.0.0.1")
+    // would silently connect somewhere else than the reader of the command line expects.
     private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out uint address)
     {
         address = 0;
@@ -63,6 +76,9 @@ public sealed record SockAddrIn(uint Address, ushort Port) : SockAddr
     public const int Size = 16;
 
     /// <inheritdoc/>
+    public override ushort Port { get; init; } = Port;
+
+    /// <inheritdoc/>
     public override ushort Family => AddressFamilies.Inet;
 
     /// <summary>INADDR_ANY with <paramref name="port"/>.</summary>
@@ -72,14 +88,16 @@ public sealed record SockAddrIn(uint Address, ushort Port) : SockAddr
     public static SockAddrIn Loopback(ushort port) => new(0x7F00_0001, port);
 
     /// <summary>Builds from four address bytes in network order.</summary>
-    public static SockAddrIn From(ReadOnlySpan<byte> address, ushort port) => new(BinaryPrimitives.ReadUInt32BigEndian(address), port);
+    public static SockAddrIn From(ReadOnlySpan<byte> address, ushort port) =>
+        new(BinaryPrimitives.ReadUInt32BigEndian(address), port);
 
     /// <summary>True for INADDR_ANY (0.0.0.0).</summary>
-    public bool IsWildcard => Address == 0;
+    public override bool IsWildcard => Address == 0;
 
     /// <inheritdoc/>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Address >> 24}.{(Address >> 16) & 0xFF}.{(Address >> 8) & 0xFF}.{Address & 0xFF}:{Port}");
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Address >> 24}.{(Address >> 16) & 0xFF}.{(Address >> 8) & 0xFF}.{Address & 0xFF}:{Port}");
 }
 
 /// <summary>SOCKADDR_IN6: an IPv6 address, port, flow information and scope.</summary>
@@ -93,6 +111,9 @@ public sealed record SockAddrIn6(UInt128 Address, ushort Port, uint FlowInfo = 0
     public const int Size = 28;
 
     /// <inheritdoc/>
+    public override ushort Port { get; init; } = Port;
+
+    /// <inheritdoc/>
     public override ushort Family => AddressFamilies.Inet6;
 
     /// <summary>in6addr_any with <paramref name="port"/>.</summary>
@@ -102,7 +123,7 @@ public sealed record SockAddrIn6(UInt128 Address, ushort Port, uint FlowInfo = 0
     public static SockAddrIn6 Loopback(ushort port) => new(UInt128.One, port);
 
     /// <summary>True for in6addr_any (::).</summary>
-    public bool IsWildcard => Address == UInt128.Zero;
+    public override bool IsWildcard => Address == UInt128.Zero;
 
     /// <inheritdoc/>
     public override string ToString()
@@ -112,21 +133,4 @@ public sealed record SockAddrIn6(UInt128 Address, ushort Port, uint FlowInfo = 0
         var ip = new IPAddress(bytes, ScopeId);
         return string.Create(CultureInfo.InvariantCulture, $"[{ip}]:{Port}");
     }
-}
-
-/// <summary>A well-formed SOCKADDR header whose family this provider does not offer (for example AF_UNIX).</summary>
-/// <param name="UnsupportedFamily">The sa_family read from the bytes.</param>
-public sealed record SockAddrUnsupported(ushort UnsupportedFamily) : SockAddr
-{
-    /// <inheritdoc/>
-    public override ushort Family => UnsupportedFamily;
-}
-
-/// <summary>Bytes too short for the SOCKADDR structure their family needs (or for any family header at all).</summary>
-/// <param name="DeclaredFamily">The sa_family, when at least two bytes were present; otherwise <see cref="AddressFamilies.Unspecified"/>.</param>
-/// <param name="Length">How many bytes there were.</param>
-public sealed record SockAddrTruncated(ushort DeclaredFamily, int Length) : SockAddr
-{
-    /// <inheritdoc/>
-    public override ushort Family => DeclaredFamily;
 }

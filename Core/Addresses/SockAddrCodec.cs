@@ -1,8 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using LanguageExt;
-using LanguageExt.Common;
-using static LanguageExt.Prelude;
 
 namespace Wsk.Core;
 
@@ -11,14 +8,14 @@ namespace Wsk.Core;
 /// port and IPv4 address in network order, sin6_flowinfo in network order, sin6_scope_id in host order.
 /// </summary>
 /// <remarks>
-/// Decoding answers every malformed byte string with a status, never an exception:
-/// fewer than two bytes, or fewer bytes than the family's structure ⇒ STATUS_INVALID_PARAMETER;
-/// a family other than AF_INET/AF_INET6 ⇒ STATUS_NOT_SUPPORTED. Bytes beyond the structure are ignored, as the
-/// provider reads exactly the structure a pointer designates (a SOCKADDR_STORAGE is a valid argument).
+/// Decoding answers every byte string with a <see cref="SockAddrArgument"/>, never an exception: fewer than two bytes,
+/// or fewer bytes than the family's structure, are <see cref="SockAddrArgumentKind.Truncated"/>; a family other than
+/// AF_INET/AF_INET6 is <see cref="SockAddrArgumentKind.FamilyNotOffered"/>. Bytes beyond the structure are ignored, as
+/// the provider reads exactly the structure a pointer designates (a SOCKADDR_STORAGE is a valid argument).
 /// </remarks>
 public static class SockAddrCodec
 {
-    /// <summary>The size of the structure <paramref name="family"/> uses, or 0 for a family the provider does not offer.</summary>
+    /// <summary>The size of the structure <paramref name="family"/> uses, or 0 for a family not offered.</summary>
     public static int SizeOf(ushort family) => family switch
     {
         AddressFamilies.Inet => SockAddrIn.Size,
@@ -26,45 +23,28 @@ public static class SockAddrCodec
         _ => 0,
     };
 
-    /// <summary>Decodes an IPv4 or IPv6 SOCKADDR; a failure carries its NTSTATUS as <see cref="Error.Code"/>.</summary>
-    public static Fin<SockAddr> Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Reads what a PSOCKADDR points at: an IPv4 or IPv6 address, or the fault of the bytes.</summary>
+    public static SockAddrArgument Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 2)
-            return FinFail<SockAddr>(Error.New(NtStatus.InvalidParameter.Value, $"a SOCKADDR needs at least 2 bytes, got {bytes.Length}"));
+        if (bytes.Length < 2) return SockAddrArgument.Truncated(AddressFamilies.Unspecified, bytes.Length);
         ushort family = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
         int size = SizeOf(family);
-        if (size == 0)
-            return FinFail<SockAddr>(Error.New(NtStatus.NotSupported.Value, $"address family {family} is not offered"));
-        if (bytes.Length < size)
-            return FinFail<SockAddr>(Error.New(NtStatus.InvalidParameter.Value, $"family {family} needs {size} bytes, got {bytes.Length}"));
+        if (size == 0) return SockAddrArgument.FamilyNotOffered(family);
+        if (bytes.Length < size) return SockAddrArgument.Truncated(family, bytes.Length);
         ushort port = BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]);
         return family == AddressFamilies.Inet
-            ? FinSucc<SockAddr>(new SockAddrIn(BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]), port))
-            : FinSucc<SockAddr>(new SockAddrIn6(
+            ? new SockAddrIn(BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]), port)
+            : new SockAddrIn6(
                 BinaryPrimitives.ReadUInt128BigEndian(bytes[8..]),
                 port,
                 BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]),
-                BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..])));
-    }
-
-    /// <summary>
-    /// Reads bytes into the request-side view of an address: a decoded address, or the
-    /// <see cref="SockAddrUnsupported"/>/<see cref="SockAddrTruncated"/> value that validation turns into a status.
-    /// </summary>
-    public static SockAddr Read(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < 2) return new SockAddrTruncated(AddressFamilies.Unspecified, bytes.Length);
-        ushort family = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
-        int size = SizeOf(family);
-        if (size == 0) return new SockAddrUnsupported(family);
-        if (bytes.Length < size) return new SockAddrTruncated(family, bytes.Length);
-        return Decode(bytes).Match(static a => a, static _ => (SockAddr)new SockAddrTruncated(AddressFamilies.Unspecified, 0));
+                BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..]));
     }
 
     /// <summary>
     /// Encodes an IPv4 or IPv6 address into <paramref name="destination"/> (at least <see cref="SizeOf"/> bytes) with
-    /// <paramref name="familyValue"/> written as sa_family, so the same layout serves Windows (23) and Linux (10) numbering.
-    /// Returns the bytes written, or 0 when the address cannot be encoded or the destination is too small.
+    /// <paramref name="familyValue"/> written as sa_family, so the same layout serves Windows (23) and Linux (10)
+    /// numbering. Returns the bytes written, or 0 when the destination is too small.
     /// </summary>
     public static int Encode(SockAddr address, Span<byte> destination, ushort familyValue)
     {
@@ -88,14 +68,11 @@ public static class SockAddrCodec
         }
     }
 
-    /// <summary>Encodes in the Windows layout; fails with STATUS_INVALID_PARAMETER for an address that is not IPv4/IPv6.</summary>
-    public static Fin<byte[]> Encode(SockAddr address)
+    /// <summary>Encodes in the Windows layout.</summary>
+    public static byte[] Encode(SockAddr address)
     {
-        int size = SizeOf(address.Family);
-        if (size == 0 || address is not (SockAddrIn or SockAddrIn6))
-            return FinFail<byte[]>(Error.New(NtStatus.InvalidParameter.Value, $"{address} cannot be encoded"));
-        var bytes = new byte[size];
+        var bytes = new byte[SizeOf(address.Family)];
         Encode(address, bytes, address.Family);
-        return FinSucc(bytes);
+        return bytes;
     }
 }

@@ -114,14 +114,9 @@ public static class AddressSharing
         return result;
     }
 
-    /// <summary>The port of an IPv4/IPv6 address (0 for anything else).</summary>
-    public static ushort PortOf(SockAddr address) => address switch
-    {
-        SockAddrIn v4 => v4.Port,
-        SockAddrIn6 v6 => v6.Port,
-        _ => 0,
-    };
+    /// <summary>The port of an IPv4/IPv6 address.</summary>
+    public static ushort PortOf(SockAddr address) => address.Port;
 
     /// <summary>True for INADDR_ANY / in6addr_any.</summary>
-    public static bool IsWildcard(SockAddr address) => address is SockAddrIn { IsWildcard: true } or SockAddrIn6 { IsWildcard: true };
+    public static bool IsWildcard(SockAddr address) => address.IsWildcard;
 }

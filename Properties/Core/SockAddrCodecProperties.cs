@@ -51,26 +51,26 @@ public class SockAddrCodecProperties
         }
     }
 
-    /// <summary>What Decode must answer for these bytes, from the codec's documented rules: null for success, else the status.</summary>
-    private static NtStatus? ExpectedDecodeFailure(byte[] bytes)
+    /// <summary>What Decode must answer for these bytes, from the codec's documented rules.</summary>
+    private static SockAddrArgumentKind ExpectedDecodeKind(byte[] bytes)
     {
-        if (bytes.Length < 2) return NtStatus.InvalidParameter;
+        if (bytes.Length < 2) return SockAddrArgumentKind.Truncated;
         int family = bytes[0] | (bytes[1] << 8);
         int size = family switch { 2 => 16, 23 => 28, _ => 0 };
-        if (size == 0) return NtStatus.NotSupported;
-        if (bytes.Length < size) return NtStatus.InvalidParameter;
-        return null;
+        if (size == 0) return SockAddrArgumentKind.FamilyNotOffered;
+        if (bytes.Length < size) return SockAddrArgumentKind.Truncated;
+        return SockAddrArgumentKind.Address;
     }
 
     [Property(MaxTest = 500)]
     public Property EncodeThenDecodeRoundTrips() =>
         Prop.ForAll(CoreArb.ValidSockAddr(), a =>
         {
-            var encoded = SockAddrCodec.Encode(a).Match(static b => b, static _ => Array.Empty<byte>());
-            var decoded = SockAddrCodec.Decode(encoded).Match(static d => (SockAddr?)d, static _ => null);
+            var encoded = SockAddrCodec.Encode(a);
+            var decoded = SockAddrCodec.Decode(encoded).Address;
             return (encoded.Length == SockAddrCodec.SizeOf(a.Family)).Label($"encoded {encoded.Length} bytes")
                 .And((decoded == a).Label($"decoded {decoded} from {Convert.ToHexString(encoded)}"))
-                .And((SockAddrCodec.Read(encoded) == a).Label("Read agrees"))
+                .And((SockAddrCodec.Decode(encoded) == (SockAddrArgument)a).Label("the argument is the address"))
                 .Classify(a.Family == AddressFamilies.Inet, "IPv4")
                 .Classify(a.Family == AddressFamilies.Inet6, "IPv6")
                 .Classify(a is SockAddrIn { Port: 0 } or SockAddrIn6 { Port: 0 }, "port 0")
@@ -108,34 +108,30 @@ public class SockAddrCodecProperties
         });
 
     [Property(MaxTest = 300)]
-    public Property EncodeRefusesWhatIsNotAnIpAddress() =>
+    public Property AFaultyArgumentCarriesNoAddressToEncode() =>
         Prop.ForAll(Gen.OneOf(CoreGen.TruncatedAddr, CoreGen.UnsupportedAddr).ToArbitrary(), a =>
-        {
-            var code = SockAddrCodec.Encode(a).Match(static _ => 0, static e => e.Code);
-            var dest = new byte[64];
-            return (code == NtStatus.InvalidParameter.Value).Label($"Encode({a}) code 0x{(uint)code:X8}")
-                .And((SockAddrCodec.Encode(a, dest, a.Family) == 0).Label("span encode writes 0"))
-                .And(dest.All(b => b == 0).Label("span untouched"))
-                .Collect(a.GetType().Name);
-        });
+            (a.Address is null).Label($"{a} carries {a.Address}")
+                .And((a.Kind is SockAddrArgumentKind.Truncated or SockAddrArgumentKind.FamilyNotOffered).Label($"kind {a.Kind}"))
+                .And((a.ToString().Length > 0).Label("says what was wrong"))
+                .Collect(a.Kind.ToString()));
 
     [Property(MaxTest = 500)]
-    public Property DecodeAnswersEveryByteStringWithTheDocumentedStatus() =>
+    public Property DecodeAnswersEveryByteStringWithTheDocumentedFault() =>
         Prop.ForAll(CoreArb.CodecInput(), input =>
         {
             var bytes = input.Bytes;
-            var expected = ExpectedDecodeFailure(bytes);
+            var expected = ExpectedDecodeKind(bytes);
             try
             {
                 var result = SockAddrCodec.Decode(bytes);
-                var actualCode = result.Match(static _ => (int?)null, static e => e.Code);
-                var outcome = actualCode is { } c ? new NtStatus(c).ToString() : "success";
-                var prop = (actualCode == expected?.Value).Label($"{input}: got {outcome}, expected {expected?.ToString() ?? "success"}");
+                var outcome = result.Kind.ToString();
+                var prop = (result.Kind == expected).Label($"{input}: got {outcome}, expected {expected}")
+                    .And(((result.Address is null) == (result.Kind != SockAddrArgumentKind.Address)).Label("only an address carries one"));
                 // A success must reproduce the structure bytes on re-encoding (SOCKADDR_IN's sin_zero excepted).
-                var reencoded = result.Match(
-                    a => (Bytes: SockAddrCodec.Encode(a).Match(static b => b, static _ => Array.Empty<byte>()), a.Family),
-                    _ => (Bytes: Array.Empty<byte>(), Family: (ushort)0));
-                if (actualCode is null)
+                var reencoded = result.Address is { } a
+                    ? (Bytes: SockAddrCodec.Encode(a), a.Family)
+                    : (Bytes: Array.Empty<byte>(), Family: (ushort)0);
+                if (result.Kind == SockAddrArgumentKind.Address)
                 {
                     int compare = reencoded.Family == AddressFamilies.Inet ? 8 : SockAddrIn6.Size;
                     prop = prop.And(reencoded.Bytes.Take(compare).SequenceEqual(bytes.Take(compare))
@@ -150,23 +146,23 @@ public class SockAddrCodecProperties
         });
 
     [Property(MaxTest = 500)]
-    public Property ReadClassifiesLikeDecode() =>
+    public Property DecodeKeepsWhatTheFaultyBytesSaid() =>
         Prop.ForAll(CoreArb.CodecInput(), input =>
         {
             var bytes = input.Bytes;
-            var read = SockAddrCodec.Read(bytes);
+            var read = SockAddrCodec.Decode(bytes);
             int family = bytes.Length >= 2 ? bytes[0] | (bytes[1] << 8) : 0;
-            return SockAddrCodec.Decode(bytes).Match(
-                decoded => (read == decoded).Label($"Read {read} but Decode {decoded} for {input}")
-                    .Classify(true, "address"),
-                error => (error.Code == NtStatus.NotSupported.Value
-                        ? read == new SockAddrUnsupported((ushort)family)
-                        : error.Code == NtStatus.InvalidParameter.Value
-                          && read == new SockAddrTruncated(bytes.Length < 2 ? AddressFamilies.Unspecified : (ushort)family, bytes.Length))
-                    .Label($"Read {read} but Decode failed with {new NtStatus(error.Code)} for {input}")
-                    .Classify(error.Code == NtStatus.NotSupported.Value, "unsupported")
-                    .Classify(error.Code == NtStatus.InvalidParameter.Value, "truncated"))
-                .And((read.Family == (bytes.Length >= 2 ? family : AddressFamilies.Unspecified)).Label("Read keeps sa_family"));
+            return (read.Kind switch
+                {
+                    SockAddrArgumentKind.Address => read == (SockAddrArgument)read.Address,
+                    SockAddrArgumentKind.FamilyNotOffered => read == SockAddrArgument.FamilyNotOffered((ushort)family),
+                    _ => read == SockAddrArgument.Truncated(bytes.Length < 2 ? AddressFamilies.Unspecified : (ushort)family, bytes.Length),
+                })
+                .Label($"Decode gave {read} for {input}")
+                .And((read.Family == (bytes.Length >= 2 ? family : AddressFamilies.Unspecified)).Label("Decode keeps sa_family"))
+                .Classify(read.Kind == SockAddrArgumentKind.Address, "address")
+                .Classify(read.Kind == SockAddrArgumentKind.FamilyNotOffered, "unsupported")
+                .Classify(read.Kind == SockAddrArgumentKind.Truncated, "truncated");
         });
 
     [Property(MaxTest = 300)]
@@ -185,7 +181,7 @@ public class SockAddrCodecProperties
                 .And((BinaryPrimitives.ReadUInt16LittleEndian(windows) == a.Family).Label("sa_family is the Windows value"))
                 // Decoding the Linux-numbered IPv6 bytes as Windows bytes is an unknown family (10 is not AF_INET6 here).
                 .And((a.Family != AddressFamilies.Inet6
-                      || SockAddrCodec.Decode(linux).Match(static _ => 0, static e => e.Code) == NtStatus.NotSupported.Value)
+                      || SockAddrCodec.Decode(linux).Kind == SockAddrArgumentKind.FamilyNotOffered)
                     .Label("family 10 is not supported in Windows numbering"))
                 .Collect(FamilyLabel(a));
         });

@@ -170,25 +170,27 @@ public class SocketOptionAndValidationFacts
     public void Socket_bind_and_connect_validation_name_every_broken_rule_with_its_status()
     {
         var client = new ClientId(1);
-        bool Cached(ClientId c, SecurityDescriptorHandle h) => c == client && h == Live;
+        // The fact the shell looks up before validating: the request's SD is a live SD cached by its client.
+        LanguageExt.Validation<RuleViolation<SocketRule>, SocketRequest> Validate(SocketRequest r) =>
+            SocketValidation.ValidateSocket(r, r.Client == client && r.SecurityDescriptor == Live);
         var ok = new SocketRequest(client, AddressFamilies.Inet);
-        Assert.True(SocketValidation.ValidateSocket(ok, Cached).IsSuccess);
-        Assert.True(SocketValidation.ValidateSocket(ok with { AddressFamily = AddressFamilies.Inet6, SecurityDescriptor = Live }, Cached).IsSuccess);
+        Assert.True(Validate(ok).IsSuccess);
+        Assert.True(Validate(ok with { AddressFamily = AddressFamilies.Inet6, SecurityDescriptor = Live }).IsSuccess);
         var bad = ok with { Flags = 0, AddressFamily = AddressFamilies.Unix, SocketType = SocketTypes.Datagram, SecurityDescriptor = Dead };
         Assert.Equal(new[] { SocketRule.CategoryNotSupported, SocketRule.FamilyNotSupported, SocketRule.TransportNotConnectionOriented,
-            SocketRule.SecurityDescriptorNotCached }, Rules(SocketValidation.ValidateSocket(bad, Cached)));
+            SocketRule.SecurityDescriptorNotCached }, Rules(Validate(bad)));
         Assert.Equal(new[] { SocketRule.TransportNotConnectionOriented },
-            Rules(SocketValidation.ValidateSocket(ok with { Protocol = Protocols.Udp }, Cached)));
+            Rules(Validate(ok with { Protocol = Protocols.Udp })));
 
         var v4 = new SockAddrIn(0x7F00_0001, 80);
         Assert.True(SocketValidation.ValidateBind(AddressFamilies.Inet, v4 with { Port = 0 }, 0, SocketPhase.Created).IsSuccess);
         Assert.True(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrIn.Any(), 0, SocketPhase.Created).IsSuccess); // a wildcard binds
         Assert.Equal(new[] { SocketRule.AddressMissing, SocketRule.FlagsNotZero, SocketRule.AlreadyBound },
             Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, null, 1, SocketPhase.Bound)));
-        Assert.Equal(new[] { SocketRule.AddressTruncated }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrTruncated(2, 4), 0, SocketPhase.Created)));
+        Assert.Equal(new[] { SocketRule.AddressTruncated }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrArgument.Truncated(2, 4), 0, SocketPhase.Created)));
         Assert.Equal(new[] { SocketRule.AddressFamilyMismatch }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet6, v4, 0, SocketPhase.Created)));
         Assert.Equal(new[] { SocketRule.AddressFamilyMismatch },
-            Rules(SocketValidation.ValidateBind(AddressFamilies.Unix, new SockAddrUnsupported(AddressFamilies.Unix), 0, SocketPhase.Created)));
+            Rules(SocketValidation.ValidateBind(AddressFamilies.Unix, SockAddrArgument.FamilyNotOffered(AddressFamilies.Unix), 0, SocketPhase.Created)));
         Assert.Equal(new[] { SocketRule.NoLongerFunctional }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, v4, 0, SocketPhase.Failed)));
         foreach (var phase in new[] { SocketPhase.Bound, SocketPhase.Connecting, SocketPhase.Connected, SocketPhase.Closed })
             Assert.Equal(new[] { SocketRule.AlreadyBound }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, v4, 0, phase)));
@@ -218,11 +220,11 @@ public class SocketOptionAndValidationFacts
         var client = new ClientId(1);
         var bad = new SocketRequest(client, AddressFamilies.Unix, SocketTypes.Datagram, Protocols.Tcp, Flags: 0, SecurityDescriptor: Dead);
         Assert.Equal(new[] { "Flags 0x0", "AddressFamily 1", "SocketType 2 with Protocol 6", "SecurityDescriptor 78 is not a live cached SD of client 1" },
-            Details(SocketValidation.ValidateSocket(bad, static (_, _) => false)));
+            Details(SocketValidation.ValidateSocket(bad, false)));
         Assert.Equal(new[] { "LocalAddress is NULL", "Flags 0x1", "the socket is Bound" },
             Details(SocketValidation.ValidateBind(AddressFamilies.Inet, null, 1, SocketPhase.Bound)));
         Assert.Equal(new[] { "LocalAddress has 4 bytes" },
-            Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrTruncated(2, 4), 0, SocketPhase.Created)));
+            Details(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrArgument.Truncated(2, 4), 0, SocketPhase.Created)));
         Assert.Equal(new[] { "LocalAddress family 2, socket family 23" },
             Details(SocketValidation.ValidateBind(AddressFamilies.Inet6, new SockAddrIn(1, 80), 0, SocketPhase.Created)));
         Assert.Equal(new[] { "an earlier WskConnect failed" }, Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Failed)));
@@ -233,7 +235,7 @@ public class SocketOptionAndValidationFacts
         Assert.Equal(new[] { "a WskConnect is pending" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connecting)));
         Assert.Equal(new[] { "the socket is Connected" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connected)));
 
-        static string[] Details<T>(LanguageExt.Validation<SocketViolation, T> v) =>
+        static string[] Details<T>(LanguageExt.Validation<RuleViolation<SocketRule>, T> v) =>
             v.Match(static _ => Array.Empty<string>(), static errors => errors.Select(e => e.Detail).ToArray());
     }
 
@@ -255,12 +257,12 @@ public class SocketOptionAndValidationFacts
     [InlineData(SocketRule.NoLongerFunctional, 0xC00000B6u)]
     public void Each_socket_rule_has_its_documented_status(SocketRule rule, uint status)
     {
-        Assert.Equal(NtStatus.FromUInt32(status), SocketRules.StatusOf(rule));
-        Assert.Equal(NtStatus.FromUInt32(status), new SocketViolation(rule, "x").Status);
-        Assert.Equal(Enum.GetValues<SocketRule>().Length, SocketRules.Table.Count);
-        Assert.Contains(rule.ToString(), new SocketViolation(rule, "detail").ToString(), StringComparison.Ordinal);
+        Assert.Equal(NtStatus.FromUInt32(status), SocketRules.Table.StatusOf(rule));
+        Assert.Equal(NtStatus.FromUInt32(status), SocketRules.Table.Violation(rule, "x").Status);
+        Assert.Equal(Enum.GetValues<SocketRule>().Length, SocketRules.Table.Rows.Count);
+        Assert.Contains(rule.ToString(), SocketRules.Table.Violation(rule, "detail").ToString(), StringComparison.Ordinal);
     }
 
-    private static SocketRule[] Rules<T>(LanguageExt.Validation<SocketViolation, T> v) =>
+    private static SocketRule[] Rules<T>(LanguageExt.Validation<RuleViolation<SocketRule>, T> v) =>
         v.Match(static _ => Array.Empty<SocketRule>(), static errors => errors.Select(e => e.Rule).ToArray());
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using LanguageExt;
 using Wsk.Core;
 
 namespace Wsk.Properties.Core;
@@ -35,24 +36,30 @@ public class ValidationProperties
         var rules = new SortedSet<ConnectRule>();
         if (r.SocketType != 1 || r.Protocol != 6) rules.Add(ConnectRule.TransportNotConnectionOriented);
 
-        switch (r.LocalAddress)
+        switch (r.LocalAddress.Kind)
         {
-            case null: rules.Add(ConnectRule.LocalAddressMissing); break;
-            case SockAddrTruncated: rules.Add(ConnectRule.LocalAddressTruncated); break;
-            case SockAddrUnsupported: rules.Add(ConnectRule.LocalFamilyNotSupported); break;
+            case SockAddrArgumentKind.Null: rules.Add(ConnectRule.LocalAddressMissing); break;
+            case SockAddrArgumentKind.Truncated: rules.Add(ConnectRule.LocalAddressTruncated); break;
+            case SockAddrArgumentKind.FamilyNotOffered: rules.Add(ConnectRule.LocalFamilyNotSupported); break;
         }
 
-        bool localUsable = r.LocalAddress is SockAddrIn or SockAddrIn6;
-        switch (r.RemoteAddress)
+        var local = r.LocalAddress.Address;
+        var remote = r.RemoteAddress.Address;
+        bool localUsable = local is SockAddrIn or SockAddrIn6;
+        switch (r.RemoteAddress.Kind)
         {
-            case null: rules.Add(ConnectRule.RemoteAddressMissing); break;
-            case SockAddrTruncated: rules.Add(ConnectRule.RemoteAddressTruncated); break;
-            case SockAddrUnsupported: rules.Add(ConnectRule.RemoteFamilyMismatch); break;
-            case var remote when localUsable && (remote is SockAddrIn) != (r.LocalAddress is SockAddrIn):
+            case SockAddrArgumentKind.Null: rules.Add(ConnectRule.RemoteAddressMissing); break;
+            case SockAddrArgumentKind.Truncated: rules.Add(ConnectRule.RemoteAddressTruncated); break;
+            case SockAddrArgumentKind.FamilyNotOffered: rules.Add(ConnectRule.RemoteFamilyMismatch); break;
+            case SockAddrArgumentKind.Address when localUsable && (remote is SockAddrIn) != (local is SockAddrIn):
                 rules.Add(ConnectRule.RemoteFamilyMismatch);
                 break;
-            case SockAddrIn v4 when v4.Address == 0 || v4.Port == 0: rules.Add(ConnectRule.RemoteAddressNotConnectable); break;
-            case SockAddrIn6 v6 when v6.Address == UInt128.Zero || v6.Port == 0: rules.Add(ConnectRule.RemoteAddressNotConnectable); break;
+            case SockAddrArgumentKind.Address when remote is SockAddrIn v4 && (v4.Address == 0 || v4.Port == 0):
+                rules.Add(ConnectRule.RemoteAddressNotConnectable);
+                break;
+            case SockAddrArgumentKind.Address when remote is SockAddrIn6 v6 && (v6.Address == UInt128.Zero || v6.Port == 0):
+                rules.Add(ConnectRule.RemoteAddressNotConnectable);
+                break;
         }
 
         if (r.Flags != 0) rules.Add(ConnectRule.FlagsNotZero);
@@ -70,14 +77,14 @@ public class ValidationProperties
         _ => NtStatus.InvalidParameter,
     };
 
-    private sealed record Outcome(ValidConnect? Valid, IReadOnlyList<ConnectViolation> Violations)
+    private sealed record Outcome(ValidConnect? Valid, IReadOnlyList<RuleViolation<ConnectRule>> Violations)
     {
         public bool IsSuccess => Valid is not null;
     }
 
     private static Outcome Run(RequestCase c) =>
-        ConnectValidation.Validate(c.Request, c.Lookup).Match(
-            Succ: v => new Outcome(v, Array.Empty<ConnectViolation>()),
+        ConnectValidation.Validate(c.Request, c.SdCached).Match(
+            Succ: v => new Outcome(v, Array.Empty<RuleViolation<ConnectRule>>()),
             Fail: errs => new Outcome(null, errs.ToList()));
 
     private static string CountLabel(int n) => n switch { 0 => "valid", 1 => "1 violation", _ => $"{n} violations" };
@@ -92,7 +99,7 @@ public class ValidationProperties
             var p = new SortedSet<ConnectRule>(actual).SetEquals(expected)
                 .Label($"rules [{string.Join(", ", actual)}], expected [{string.Join(", ", expected)}] for {c}")
                 .And((actual.Distinct().Count() == actual.Count).Label("each rule listed once"))
-                .And(outcome.Violations.All(v => v.Status == ConnectRules.StatusOf(v.Rule) && v.Detail.Length > 0)
+                .And(outcome.Violations.All(v => v.Status == ConnectRules.Table.StatusOf(v.Rule) && v.Detail.Length > 0)
                     .Label("each violation carries its rule's status and a detail"));
             return p.Collect(CountLabel(expected.Count));
         });
@@ -133,9 +140,9 @@ public class ValidationProperties
                     SockAddrIn6 a => a.Address == UInt128.Zero && a.Port == 0,
                     _ => false,
                 };
-                p = p.And((v.Family == c.Request.LocalAddress!.Family).Label($"Family {v.Family} vs local {c.Request.LocalAddress}"))
+                p = p.And((v.Family == c.Request.LocalAddress.Family).Label($"Family {v.Family} vs local {c.Request.LocalAddress}"))
                     .And((v.Family == v.RemoteAddress.Family).Label("remote has the socket's family"))
-                    .And((v.LocalAddress == c.Request.LocalAddress && v.RemoteAddress == c.Request.RemoteAddress).Label("addresses carried"))
+                    .And((v.LocalAddress == c.Request.LocalAddress.Address && v.RemoteAddress == c.Request.RemoteAddress.Address).Label("addresses carried"))
                     .And(ReferenceEquals(v.Request, c.Request).Label("request carried"))
                     .And((v.BindsAnywhere == bindsAnywhere).Label("BindsAnywhere"))
                     .Classify(v.Family == AddressFamilies.Inet, "valid IPv4")
@@ -159,7 +166,7 @@ public class ValidationProperties
             var outcome = Run(withFlags);
             var rules = outcome.Violations.Select(v => v.Rule).ToList();
             bool higher = rules.Any(r => r < ConnectRule.FlagsNotZero);
-            var status = ConnectRules.StatusFor(outcome.Violations);
+            var status = ConnectRules.Table.StatusFor(outcome.Violations);
             var expectedStatus = higher ? ExpectedStatusOf(rules.Min()) : NtStatus.InvalidParameter;
             return (!outcome.IsSuccess).Label("Flags ≠ 0 never validates")
                 .And(rules.Contains(ConnectRule.FlagsNotZero).Label($"FlagsNotZero listed in [{string.Join(", ", rules)}]"))
@@ -176,9 +183,9 @@ public class ValidationProperties
         {
             var outcome = Run(c);
             var expected = ExpectedRules(c);
-            var status = ConnectRules.StatusFor(outcome.Violations);
+            var status = ConnectRules.Table.StatusFor(outcome.Violations);
             var expectedStatus = expected.Count == 0 ? NtStatus.Success : ExpectedStatusOf(expected.Min);
-            var reversed = ConnectRules.StatusFor(outcome.Violations.Reverse());
+            var reversed = ConnectRules.Table.StatusFor(outcome.Violations.Reverse());
             var p = (status == expectedStatus).Label($"status {status}, expected {expectedStatus} for [{string.Join(", ", expected)}]")
                 .And((reversed == status).Label("order of the list does not matter"))
                 .And(outcome.Violations.All(v => v.Status == ExpectedStatusOf(v.Rule)).Label("each rule's status is the model decision"));
@@ -191,7 +198,7 @@ public class ValidationProperties
         {
             var outcome = Run(fault.Case);
             var rules = outcome.Violations.Select(v => v.Rule).ToList();
-            var status = ConnectRules.StatusFor(outcome.Violations);
+            var status = ConnectRules.Table.StatusFor(outcome.Violations);
             return (rules.Count == 1 && rules[0] == fault.Rule).Label($"rules [{string.Join(", ", rules)}], expected only {fault.Rule} for {fault.Case}")
                 .And((status == ExpectedStatusOf(fault.Rule)).Label($"status {status}"))
                 .And((fault.Rule != ConnectRule.TransportNotConnectionOriented || status == NtStatus.NotSupported).Label("bad type/protocol ⇒ NOT_SUPPORTED"))
@@ -205,7 +212,7 @@ public class ValidationProperties
         Prop.ForAll(CoreArb.RequestCases(), c =>
         {
             var expected = ExpectedRules(c);
-            var status = ConnectRules.StatusFor(Run(c).Violations);
+            var status = ConnectRules.Table.StatusFor(Run(c).Violations);
             bool badTransport = expected.Contains(ConnectRule.TransportNotConnectionOriented);
             return (!badTransport || status == NtStatus.NotSupported).Label($"bad transport gave {status}")
                 .Classify(badTransport, "bad type/protocol")
@@ -214,15 +221,16 @@ public class ValidationProperties
         });
 
     [Property(MaxTest = 300)]
-    public Property SdLookupIsConsultedOnlyWhenAnSdIsGiven() =>
+    public Property SdFactMattersOnlyWhenAnSdIsGiven() =>
         Prop.ForAll(CoreArb.RequestCases(), c =>
         {
-            var calls = new List<(ClientId, SecurityDescriptorHandle)>();
-            ConnectValidation.Validate(c.Request, (client, handle) => { calls.Add((client, handle)); return c.IsCached(client, handle); })
-                .Match(Succ: _ => 0, Fail: _ => 0);
+            static bool NotCached(Validation<RuleViolation<ConnectRule>, ValidConnect> v) =>
+                v.Match(Succ: _ => false, Fail: errors => errors.Any(e => e.Rule == ConnectRule.SecurityDescriptorNotCached));
             var sd = c.Request.SecurityDescriptor;
-            return (sd is null ? calls.Count == 0 : calls.Count == 1 && calls[0] == (c.Request.Client, sd.Value))
-                .Label($"lookup calls [{string.Join(", ", calls)}] for SD {sd?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}")
+            bool whenCached = NotCached(ConnectValidation.Validate(c.Request, securityDescriptorCached: true));
+            bool whenNot = NotCached(ConnectValidation.Validate(c.Request, securityDescriptorCached: false));
+            return (!whenCached && whenNot == sd is not null)
+                .Label($"NotCached reported: {whenCached} when cached, {whenNot} when not, for SD {sd?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}")
                 .Classify(sd is null, "no SD")
                 .Classify(sd is { } h && c.IsCached(c.Request.Client, h), "cached SD")
                 .Classify(sd is { } g && !c.IsCached(c.Request.Client, g), "SD not cached for this client");
@@ -234,9 +242,9 @@ public class ValidationProperties
         {
             var table = ConnectRules.Table;
             var rules = Enum.GetValues<ConnectRule>();
-            return (table.Count == rules.Length).Label("one row per rule")
-                .And(table.Select((row, i) => (int)row.Rule == i).All(x => x).Label("rows in enum (precedence) order"))
-                .And(rules.All(r => ConnectRules.StatusOf(r) == ExpectedStatusOf(r)).Label("statuses are the model decisions"))
-                .And((ConnectRules.StatusFor(Array.Empty<ConnectViolation>()) == NtStatus.Success).Label("no violation ⇒ SUCCESS"));
+            return (table.Rows.Count == rules.Length).Label("one row per rule")
+                .And(table.Rows.Select((row, i) => (int)row.Rule == i).All(x => x).Label("rows in enum (precedence) order"))
+                .And(rules.All(r => ConnectRules.Table.StatusOf(r) == ExpectedStatusOf(r)).Label("statuses are the model decisions"))
+                .And((ConnectRules.Table.StatusFor(Array.Empty<RuleViolation<ConnectRule>>()) == NtStatus.Success).Label("no violation ⇒ SUCCESS"));
         });
 }

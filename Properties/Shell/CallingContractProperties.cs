@@ -107,7 +107,7 @@ public sealed class CallingContractProperties : IDisposable
     private static ConnectRequest Request(ClientId client, Script script) =>
         new(client, SocketTypes.Stream, Protocols.Tcp, SockAddrIn.Any(), SockAddrIn.Loopback((ushort)script));
 
-    private static byte[] Bytes(SockAddr address) => SockAddrCodec.Encode(address).Match(static b => b, static e => throw new InvalidOperationException(e.Message));
+    private static byte[] Bytes(SockAddr address) => SockAddrCodec.Encode(address);
 
     public void Dispose() => _world.Dispose();
 }

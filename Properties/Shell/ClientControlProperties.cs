@@ -49,7 +49,7 @@ public sealed class ClientControlProperties
                 bool noFalseOffer = listed.All(t => !TransportCatalogue.Accepts(SocketCategory.Connection, t.SocketType, t.Protocol)
                     || ConnectValidation.Validate(new ConnectRequest(npi.Client.Id, t.SocketType, t.Protocol,
                             t.AddressFamily == AddressFamilies.Inet6 ? SockAddrIn6.Any() : SockAddrIn.Any(),
-                            t.AddressFamily == AddressFamilies.Inet6 ? SockAddrIn6.Loopback(80) : SockAddrIn.Loopback(80)), (_, _) => false)
+                            t.AddressFamily == AddressFamilies.Inet6 ? SockAddrIn6.Loopback(80) : SockAddrIn.Loopback(80)), false)
                         .IsSuccess);
                 bool probeOk = needed == input.offered.Length * WskTransportCodec.Size
                                && probe.Status == (needed == 0 ? NtStatus.Success : NtStatus.BufferOverflow);
@@ -68,7 +68,7 @@ public sealed class ClientControlProperties
     {
         if (rx) return npi.Dispatch.ControlClient(npi.Client, ClientControlCodes.TransportListQuery, outputSize: size).Wait();
         var status = npi.Dispatch.WskControlClient(npi.Client, ClientControlCodes.TransportListQuery, 0, null, size, output, out long returned, null);
-        return new OperationCompletion(status, output, returned, status, Array.Empty<SocketViolation>());
+        return new OperationCompletion(status, output, returned, status, Array.Empty<RuleViolation<SocketRule>>());
     }
 
     [Property(MaxTest = 60)]

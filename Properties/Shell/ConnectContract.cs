@@ -144,7 +144,7 @@ public abstract class ConnectContract
             var irp = new Irp();
             var returned = World.Dispatch.WskSocketConnect(request, irp);
             var rules = irp.ParameterViolations.Select(v => v.Rule).OrderBy(r => r).ToArray();
-            var expectedStatus = ConnectRules.StatusOf(expectedRules.Min());
+            var expectedStatus = ConnectRules.Table.StatusOf(expectedRules.Min());
             bool ok = returned == expectedStatus && irp.IsCompleted && irp.IoStatus.Status == expectedStatus
                       && irp.IoStatus.Information is null && irp.CompletionCount == 1
                       && rules.SequenceEqual(expectedRules.OrderBy(r => r))
@@ -268,17 +268,17 @@ public abstract class ConnectContract
             (ConnectRule.TransportNotConnectionOriented, r => r with { Protocol = Protocols.Udp }),
             (ConnectRule.TransportNotConnectionOriented, r => r with { SocketType = SocketTypes.Raw }),
             (ConnectRule.LocalAddressMissing, r => r with { LocalAddress = null }),
-            (ConnectRule.LocalAddressTruncated, r => r with { LocalAddress = new SockAddrTruncated(r.LocalAddress?.Family ?? AddressFamilies.Inet, 8) }),
-            (ConnectRule.LocalFamilyNotSupported, r => r with { LocalAddress = new SockAddrUnsupported(AddressFamilies.Unix) }),
+            (ConnectRule.LocalAddressTruncated, r => r with { LocalAddress = SockAddrArgument.Truncated(r.LocalAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.LocalAddress.Family, 8) }),
+            (ConnectRule.LocalFamilyNotSupported, r => r with { LocalAddress = SockAddrArgument.FamilyNotOffered(AddressFamilies.Unix) }),
             (ConnectRule.RemoteAddressMissing, r => r with { RemoteAddress = null }),
-            (ConnectRule.RemoteAddressTruncated, r => r with { RemoteAddress = new SockAddrTruncated(r.RemoteAddress?.Family ?? AddressFamilies.Inet, 3) }),
+            (ConnectRule.RemoteAddressTruncated, r => r with { RemoteAddress = SockAddrArgument.Truncated(r.RemoteAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.RemoteAddress.Family, 3) }),
             (ConnectRule.RemoteFamilyMismatch, r => r with
             {
-                RemoteAddress = r.LocalAddress is SockAddrIn6 ? SockAddrIn.Loopback(9) : SockAddrIn6.Loopback(9),
+                RemoteAddress = r.LocalAddress.Address is SockAddrIn6 ? SockAddrIn.Loopback(9) : SockAddrIn6.Loopback(9),
             }),
             (ConnectRule.RemoteAddressNotConnectable, r => r with
             {
-                RemoteAddress = r.RemoteAddress switch
+                RemoteAddress = r.RemoteAddress.Address switch
                 {
                     SockAddrIn6 v6 => v6 with { Port = 0 },
                     SockAddrIn v4 => v4 with { Port = 0 },
@@ -309,10 +309,10 @@ public abstract class ConnectContract
             }
             // A family mismatch is only judged against a usable local address; without one, the local rule speaks.
             if (applied.TryGetValue("remote", out var remoteRule) && remoteRule == ConnectRule.RemoteFamilyMismatch
-                && request.LocalAddress is not (SockAddrIn or SockAddrIn6))
+                && request.LocalAddress.Address is not (SockAddrIn or SockAddrIn6))
                 applied.Remove("remote");
             if (applied.TryGetValue("remote", out remoteRule) && remoteRule == ConnectRule.RemoteAddressNotConnectable
-                && request.LocalAddress is SockAddrIn or SockAddrIn6 && request.LocalAddress.Family != request.RemoteAddress!.Family)
+                && request.LocalAddress.Address is SockAddrIn or SockAddrIn6 && request.LocalAddress.Family != request.RemoteAddress.Family)
                 applied["remote"] = ConnectRule.RemoteFamilyMismatch;
             return (request, applied.Values.Distinct().ToArray());
         }

@@ -66,7 +66,7 @@ public sealed class IrpReuseFacts
         Assert.False(irp.IsPending);
         Assert.False(irp.IsCompleted);
         irp.Submit();
-        irp.SetParameterViolations(new[] { new ConnectViolation(default, "rejected") });
+        irp.SetParameterViolations(new[] { ConnectRules.Table.Violation(default, "rejected") });
         Assert.True(irp.IoCompleteRequest(NtStatus.InvalidParameter, 7));
         Assert.Single(irp.ParameterViolations);
         Assert.True(irp.IsCompleted);

@@ -16,12 +16,12 @@ public sealed class ReadmeAgreesWithCode
     [Fact]
     public void The_model_decisions_table_matches_ConnectRules()
     {
-        var rows = Lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && ConnectRules.Table.Any(t => l.Contains($"`{t.Rule}`", StringComparison.Ordinal)))
+        var rows = Lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && ConnectRules.Table.Rows.Any(t => l.Contains($"`{t.Rule}`", StringComparison.Ordinal)))
             .Select(Cells).Where(c => c.Length > 4 && int.TryParse(c[1], out _)).ToArray();
-        Assert.Equal(ConnectRules.Table.Count, rows.Length);
+        Assert.Equal(ConnectRules.Table.Rows.Count, rows.Length);
         for (int i = 0; i < rows.Length; i++)
         {
-            var (rule, status, _) = ConnectRules.Table[i];
+            var (rule, status, _) = ConnectRules.Table.Rows[i];
             Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i][1]);
             Assert.Equal($"`{rule}`", rows[i][2]);
             Assert.Equal($"`{status.Name}`", rows[i][3]);
@@ -108,12 +108,12 @@ public sealed class ReadmeAgreesWithCode
     [Fact]
     public void The_socket_rules_table_matches_SocketRules()
     {
-        foreach (var (rule, status, _) in SocketRules.Table)
+        foreach (var (rule, status, _) in SocketRules.Table.Rows)
         {
             var row = Lines.Select(Cells).FirstOrDefault(c => c.Length == 5 && c[2] == $"`SocketRule.{rule}`" && c[3] == $"`{status.Name}`"
                 && c[1] == ((int)rule + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(row is not null, $"README has no socket-rule row {(int)rule + 1} `{rule}` `{status.Name}`");
         }
-        Assert.Equal(SocketRules.Table.Count, Lines.Count(l => l.Contains("| `SocketRule.", StringComparison.Ordinal)));
+        Assert.Equal(SocketRules.Table.Rows.Count, Lines.Count(l => l.Contains("| `SocketRule.", StringComparison.Ordinal)));
     }
 }

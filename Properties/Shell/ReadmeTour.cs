@@ -34,8 +34,8 @@ public sealed class ReadmeTour
         // 1. The faithful form: twelve parameters, SOCKADDRs as the bytes the pointers designate, an IRP, an NTSTATUS back.
         var irp = new Irp();
         irp.SetCompletionRoutine((i, ctx) => NtStatus.MoreProcessingRequired);
-        byte[] local = SockAddrCodec.Encode(SockAddrIn.Any()).ThrowIfFail();
-        byte[] remote = SockAddrCodec.Encode(SockAddrIn.Loopback(port)).ThrowIfFail();
+        byte[] local = SockAddrCodec.Encode(SockAddrIn.Any());
+        byte[] remote = SockAddrCodec.Encode(SockAddrIn.Loopback(port));
         NtStatus status = npi!.Dispatch.WskSocketConnect(npi.Client, SocketTypes.Stream, Protocols.Tcp, local, remote,
             0, null, null, null, null, null, irp);
         IoStatus io = status.IsPending ? await irp.WaitAsync() : irp.IoStatus; // test PENDING explicitly: NT_SUCCESS(PENDING) is true

@@ -87,7 +87,7 @@ public sealed class SharingRig : IDisposable
             SetShare(second, c.Second, rx: c.Via == SecondVia.ThreeStepRx);
             var bound = c.Via == SecondVia.ThreeStepRx
                 ? second.Bind(local).Wait().Status
-                : second.WskBind(SockAddrCodec.Encode(local).ThrowIfFail(), 0, new Irp());
+                : second.WskBind(SockAddrCodec.Encode(local), 0, new Irp());
             return (bound, second.LocalAddress is { } l && AddressSharing.PortOf(l) == port, second.Phase != SocketPhase.Created);
         }
         finally

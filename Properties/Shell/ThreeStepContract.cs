@@ -133,7 +133,7 @@ public abstract class ThreeStepContract
                     if (returned.IsPending) World.Settle();
                     irp.WaitAsync().AsTask().Wait(World.AnswerWithin);
                     completions = irp.CompletionCount;
-                    completion = new ConnectCompletion(irp.IoStatus.Status, irp.IoStatus.Socket, returned, Array.Empty<ConnectViolation>());
+                    completion = new ConnectCompletion(irp.IoStatus.Status, irp.IoStatus.Socket, returned, Array.Empty<RuleViolation<ConnectRule>>());
                 }
                 if (completion.Socket is { } s) connected = s;
                 // SUCCESS hands over the socket's own WskConnectedSocket; anything else hands over nothing.

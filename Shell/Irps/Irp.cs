@@ -42,7 +42,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     private IIrpCancelRoutine? _cancelRoutine;
     private ManualResetValueTaskSourceCore<bool> _waiter; // the result itself is _ioStatus: kept once, not twice
     private List<IrpViolation>? _violations;
-    private IReadOnlyList<ConnectViolation> _parameterViolations = Array.Empty<ConnectViolation>();
+    private IReadOnlyList<RuleViolation<ConnectRule>> _parameterViolations = Array.Empty<RuleViolation<ConnectRule>>();
     private int _completions;
     private int _submissions;
     [ThreadStatic] private static Irp? t_delivering; // the IRP whose completion routine runs on this thread (verifier only)
@@ -89,7 +89,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     }
 
     /// <summary>For a WskSocketConnect rejected by validation: every parameter rule the request broke. Empty otherwise.</summary>
-    public IReadOnlyList<ConnectViolation> ParameterViolations => _parameterViolations;
+    public IReadOnlyList<RuleViolation<ConnectRule>> ParameterViolations => _parameterViolations;
 
     /// <summary>IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in progress.</summary>
     public void SetCompletionRoutine(IrpCompletionRoutine? routine, object? context = null)
@@ -185,7 +185,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         if (Advance(IrpCommand.Submit, refuseWhileDelivering: true).Kind != IrpEventKind.Submitted) return false;
         Volatile.Write(ref _published, 0);
         _ioStatus = default;
-        _parameterViolations = Array.Empty<ConnectViolation>();
+        _parameterViolations = Array.Empty<RuleViolation<ConnectRule>>();
         Volatile.Write(ref _cancelRoutine, null); // a routine left by an earlier use never runs for this one
         EnterWaiter();
         _waiter.Reset();
@@ -209,7 +209,7 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     internal bool IsDelivering => (Volatile.Read(ref _state) & Delivering) != 0;
 
     /// <summary>Records why a rejected connect was rejected (read by callers through <see cref="ParameterViolations"/>).</summary>
-    internal void SetParameterViolations(IReadOnlyList<ConnectViolation> violations) => _parameterViolations = violations;
+    internal void SetParameterViolations(IReadOnlyList<RuleViolation<ConnectRule>> violations) => _parameterViolations = violations;
 
     /// <summary>
     /// Installs the provider's cancel routine for the current use; runs it at once if the IRP was cancelled before it was

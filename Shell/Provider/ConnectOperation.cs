@@ -58,12 +58,13 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
     /// <summary>WskSocketConnect.</summary>
     public NtStatus Run(ConnectRequest request)
     {
-        var validation = ConnectValidation.ValidateAddresses(request, _registration.SdLookup);
+        var validation = ConnectValidation.ValidateAddresses(
+            request, _registration.IsCachedSd(request.Client, request.SecurityDescriptor));
         if (validation.IsFail)
         {
             var violations = validation.FailToSeq().ToArray();
             _irp.SetParameterViolations(violations);
-            return Reject(ConnectRules.StatusFor(violations));
+            return Reject(ConnectRules.Table.StatusFor(violations));
         }
         var (local, remote) = validation.Match(static v => v, static _ => default);
         _connect = new ValidConnect(local.Family, local, remote, request);
@@ -163,7 +164,7 @@ internal sealed class ConnectOperation : ITransportConnectSink, IIrpCancelRoutin
         if (request.SecurityDescriptor is { } handle)
         {
             holdings.Descriptor = _registration.PinSd(request.Client, handle);
-            if (holdings.Descriptor is null) return ConnectRules.StatusOf(ConnectRule.SecurityDescriptorNotCached); // released meanwhile
+            if (holdings.Descriptor is null) return ConnectRules.Table.StatusOf(ConnectRule.SecurityDescriptorNotCached); // released meanwhile
             holdings.PinnedSd = handle;
         }
         if (connect.BindsAnywhere || AddressSharing.PortOf(connect.LocalAddress) == 0) return NtStatus.Success;

@@ -58,8 +58,9 @@ public sealed partial class WskProviderDispatch
         IrpSocketViolations.Clear(irp);
         client.SocketCreating();
 
-        var violations = SocketValidation.ValidateSocket(request, _registration.SdLookup).FailToSeq().ToArray();
-        var status = SocketRules.StatusFor(violations);
+        var violations = SocketValidation.ValidateSocket(
+            request, _registration.IsCachedSd(request.Client, request.SecurityDescriptor)).FailToSeq().ToArray();
+        var status = SocketRules.Table.StatusFor(violations);
         ITransportSocket? transport = null;
         if (status == NtStatus.Success)
             status = _registration.Transport.OpenSocket(request.AddressFamily, out transport);

@@ -38,8 +38,8 @@ public sealed partial class WskProviderDispatch
                 securityDescriptor, submit: false) is { } refused)
             return refused;
         var request = new ConnectRequest(client!.Id, socketType, protocol,
-            localAddress is null ? null : SockAddrCodec.Read(localAddress),
-            remoteAddress is null ? null : SockAddrCodec.Read(remoteAddress),
+            localAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(localAddress),
+            remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress),
             flags, socketContext, dispatch, owningProcess, owningThread, securityDescriptor);
         return Connect(client, request, irp!);
     }

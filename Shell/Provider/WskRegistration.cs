@@ -54,7 +54,6 @@ public sealed class WskRegistration
         ClientNpi = clientNpi;
         Provider = provider;
         Dispatch = new WskProviderDispatch(this);
-        SdLookup = IsCachedSd;
         provider.Changed += OnProviderChanged;
     }
 
@@ -92,8 +91,6 @@ public sealed class WskRegistration
     public bool IsDeregistered => _deregistered.Task.IsCompleted;
 
     internal WskProviderDispatch Dispatch { get; }
-
-    internal SecurityDescriptorLookup SdLookup { get; }
 
     /// <summary>The calling process, for a NULL OwningProcess (wsk-contract §1).</summary>
     public static ProcessId CallingProcess { get; } = new(Environment.ProcessId);
@@ -267,7 +264,11 @@ public sealed class WskRegistration
             if (_sds.TryGetValue(handle, out var entry)) entry.Pins--;
     }
 
-    private bool IsCachedSd(ClientId client, SecurityDescriptorHandle handle) => ResolveSd(client, handle) is not null;
+    /// <summary>
+    /// Whether <paramref name="handle"/> is given and names a live SD cached by <paramref name="client"/>.
+    /// </summary>
+    internal bool IsCachedSd(ClientId client, SecurityDescriptorHandle? handle) =>
+        handle is { } sd && ResolveSd(client, sd) is not null;
 
     // ------------------------------------------------------------------ WSK_TRANSPORT_LIST_CHANGE
 

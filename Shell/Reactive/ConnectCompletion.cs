@@ -11,7 +11,7 @@ namespace Wsk.Shell;
 /// <param name="Socket">The connected socket exactly when <paramref name="Status"/> is STATUS_SUCCESS; the receiver owns it and closes it.</param>
 /// <param name="ReturnStatus">What WskSocketConnect returned: the same status (completed inside the call) or STATUS_PENDING.</param>
 /// <param name="Violations">For a request rejected by validation, every rule it broke; otherwise empty.</param>
-public sealed record ConnectCompletion(NtStatus Status, WskConnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<ConnectViolation> Violations)
+public sealed record ConnectCompletion(NtStatus Status, WskConnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<RuleViolation<ConnectRule>> Violations)
 {
     /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
     public bool WasPending => ReturnStatus.IsPending;

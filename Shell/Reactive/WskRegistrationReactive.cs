@@ -25,12 +25,12 @@ public static class WskRegistrationReactive
         if (controlCode == ClientControlCodes.TransportListChange)
             return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
                 static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp),
-                static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, Array.Empty<SocketViolation>()), null);
+                static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null);
         return Observable.Defer(() =>
         {
             var output = outputSize > 0 ? new byte[outputSize] : null;
             var status = dispatch.WskControlClient(client, controlCode, inputSize, input, outputSize, output, out long returned, null);
-            return Observable.Return(new OperationCompletion(status, output, returned, status, Array.Empty<SocketViolation>()));
+            return Observable.Return(new OperationCompletion(status, output, returned, status, Array.Empty<RuleViolation<SocketRule>>()));
         });
     }
 

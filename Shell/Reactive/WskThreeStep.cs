@@ -10,7 +10,7 @@ namespace Wsk.Shell;
 /// <param name="Socket">The new socket on success.</param>
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected call, every rule it broke.</param>
-public sealed record SocketCompletion(NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<SocketViolation> Violations)
+public sealed record SocketCompletion(NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
     internal static SocketCompletion From(Irp irp, NtStatus returned) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned, irp.SocketViolations());
@@ -23,7 +23,7 @@ public sealed record SocketCompletion(NtStatus Status, WskUnconnectedSocket? Soc
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected WskBind, every rule it broke.</param>
 public sealed record OperationCompletion(NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
-    IReadOnlyList<SocketViolation> Violations)
+    IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
     /// <summary>The output as a ULONG (an option's value), or null when fewer than 4 bytes came back.</summary>
     public uint? Value => Output is { Length: >= 4 } && Status.IsSuccess ? BinaryPrimitives.ReadUInt32LittleEndian(Output) : null;
@@ -78,7 +78,7 @@ public static class WskThreeStep
                 return c.Socket.WskControlSocket(c.Type, c.Code, c.Level, c.Input?.Length ?? 0, c.Input, output?.Length ?? 0, output, out _, irp);
             },
             static (irp, returned) => new OperationCompletion(irp.IoStatus.Status, OutputOf.TryGetValue(irp, out var o) ? o : null,
-                irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<SocketViolation>()), null);
+                irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null);
     }
 
     /// <summary>WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, IPV6_V6ONLY).</summary>

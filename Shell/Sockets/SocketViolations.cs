@@ -11,13 +11,13 @@ namespace Wsk.Shell;
 /// </summary>
 public static class IrpSocketViolations
 {
-    private static readonly ConditionalWeakTable<Irp, IReadOnlyList<SocketViolation>> s_byIrp = new();
+    private static readonly ConditionalWeakTable<Irp, IReadOnlyList<RuleViolation<SocketRule>>> s_byIrp = new();
 
     /// <summary>The violations of the IRP's last three-step call.</summary>
-    public static IReadOnlyList<SocketViolation> SocketViolations(this Irp irp) =>
-        s_byIrp.TryGetValue(irp, out var list) ? list : Array.Empty<SocketViolation>();
+    public static IReadOnlyList<RuleViolation<SocketRule>> SocketViolations(this Irp irp) =>
+        s_byIrp.TryGetValue(irp, out var list) ? list : Array.Empty<RuleViolation<SocketRule>>();
 
-    internal static void Set(Irp irp, IReadOnlyList<SocketViolation> violations) => s_byIrp.AddOrUpdate(irp, violations);
+    internal static void Set(Irp irp, IReadOnlyList<RuleViolation<SocketRule>> violations) => s_byIrp.AddOrUpdate(irp, violations);
 
     internal static void Clear(Irp irp) => s_byIrp.Remove(irp);
 }

@@ -111,7 +111,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>PFN_WSK_BIND with the SOCKADDR bytes the pointer designates (Windows layout).</summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
     public NtStatus WskBind(byte[]? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        WskBind(localAddress is null ? null : SockAddrCodec.Read(localAddress), flags, irp, irql);
+        WskBind(localAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(localAddress), flags, irp, irql);
 
     /// <summary>
     /// WskBind: the provider judges the address against every address its sockets hold (the sharing table) and refuses
@@ -119,7 +119,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         if (Enter(nameof(WskBind), irp, irpRequired: true, irql) is { } refused) return refused;
         NtStatus status;
@@ -158,7 +158,8 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>PFN_WSK_CONNECT with the SOCKADDR bytes the pointer designates.</summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
     public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        WskConnect(remoteAddress is null ? null : SockAddrCodec.Read(remoteAddress), flags, irp, irql);
+        WskConnect(
+            remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
 
     /// <summary>
     /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
@@ -167,7 +168,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// failed connect only WskCloseSocket remains. No IRP returns STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskConnect(SockAddrArgument remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         if (Enter(nameof(WskConnect), irp, irpRequired: true, irql) is { } gateRefused) return gateRefused;
         var operation = new ConnectOperation(_registration, irp!);
@@ -176,7 +177,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         {
             var validation = SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase);
             var violations = validation.FailToSeq().ToArray();
-            refused = SocketRules.StatusFor(violations);
+            refused = SocketRules.Table.StatusFor(violations);
             if (refused == NtStatus.Success)
             {
                 _remote = validation.Match(static a => a, static _ => null!);
@@ -277,11 +278,11 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     // Lock-free: the address table asks while it holds its own lock.
     private bool Holds() => _connected is { } socket ? !socket.IsClosed : !_released;
 
-    private static NtStatus Rejected(Irp irp, SocketViolation[] violations)
+    private static NtStatus Rejected(Irp irp, RuleViolation<SocketRule>[] violations)
     {
         if (violations.Length == 0) return NtStatus.Success;
         IrpSocketViolations.Set(irp, violations);
-        return SocketRules.StatusFor(violations);
+        return SocketRules.Table.StatusFor(violations);
     }
 
     /// <summary>

@@ -119,7 +119,7 @@ internal static unsafe partial class LinuxSockets
         var span = new Span<byte>(buffer, Math.Min(length, StorageSize));
         // Linux numbers AF_INET6 as 10; the model speaks Windows numbering (23).
         if (span.Length >= 2 && span[0] == LinuxAfInet6 && span[1] == 0) span[0] = (byte)AddressFamilies.Inet6;
-        address = SockAddrCodec.Decode(span).Match(static a => (SockAddr?)a, static _ => null);
+        address = SockAddrCodec.Decode(span).Address;
         return address is null ? 97 /* EAFNOSUPPORT */ : 0;
     }
 

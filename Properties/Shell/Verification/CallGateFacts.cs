@@ -75,8 +75,8 @@ public sealed class CallGateFacts
     }
 
     private static readonly SockAddrIn Remote = SockAddrIn.Loopback((ushort)Script.InlineSuccess);
-    private static readonly byte[] AnyBytes = SockAddrCodec.Encode(SockAddrIn.Any()).Match(static b => b, static e => throw new InvalidOperationException(e.Message));
-    private static readonly byte[] RemoteBytes = SockAddrCodec.Encode(Remote).Match(static b => b, static e => throw new InvalidOperationException(e.Message));
+    private static readonly byte[] AnyBytes = SockAddrCodec.Encode(SockAddrIn.Any());
+    private static readonly byte[] RemoteBytes = SockAddrCodec.Encode(Remote);
 
     private static readonly Entry[] Table =
     {
@@ -111,11 +111,11 @@ public sealed class CallGateFacts
                 4, new byte[4], out _, irp, irql)),
         new("WskUnconnectedSocket.WskBind(Byte[], UInt32, Irp, Irql)", On.Unconnected, true, true, "WskBind",
             (w, irp, irql) => w.Unconnected.WskBind(AnyBytes, 0, irp, irql)),
-        new("WskUnconnectedSocket.WskBind(SockAddr, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskBind",
+        new("WskUnconnectedSocket.WskBind(SockAddrArgument, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskBind",
             (w, irp, irql) => w.Unconnected.WskBind(SockAddrIn.Any(), 0, irp, irql)),
         new("WskUnconnectedSocket.WskConnect(Byte[], UInt32, Irp, Irql)", On.Unconnected, true, true, "WskConnect",
             (w, irp, irql) => w.Unconnected.WskConnect(RemoteBytes, 0, irp, irql)),
-        new("WskUnconnectedSocket.WskConnect(SockAddr, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskConnect",
+        new("WskUnconnectedSocket.WskConnect(SockAddrArgument, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskConnect",
             (w, irp, irql) => w.Unconnected.WskConnect(Remote, 0, irp, irql)),
         new("WskUnconnectedSocket.WskCloseSocket(Irp)", On.Unconnected, false, true, "WskCloseSocket", (w, irp, _) => w.Unconnected.WskCloseSocket(irp)),
     };

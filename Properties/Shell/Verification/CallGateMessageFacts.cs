@@ -102,8 +102,8 @@ public sealed class CallGateMessageFacts
         var there = new World();
         var irp = new Irp();
         var status = here.Npi.Dispatch.WskSocketConnect(there.Npi.Client, SocketTypes.Stream, Protocols.Tcp,
-            SockAddrCodec.Encode(SockAddrIn.Any()).Match(static b => b, static e => throw new InvalidOperationException(e.Message)),
-            SockAddrCodec.Encode(Remote).Match(static b => b, static e => throw new InvalidOperationException(e.Message)),
+            SockAddrCodec.Encode(SockAddrIn.Any()),
+            SockAddrCodec.Encode(Remote),
             0, null, null, null, null, null, irp, Irql.PassiveLevel);
         Assert.Equal(NtStatus.InvalidHandle, status);
         Assert.Equal(0, irp.SubmissionCount);

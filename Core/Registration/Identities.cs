@@ -32,17 +32,17 @@ public readonly record struct ClientId(long Value);
 public readonly record struct SecurityDescriptorHandle(long Value);
 
 /// <summary>
-/// Whose security context a bind runs under (wsk-contract §1, §9): the OwningThread's impersonation token when a thread
-/// is given, else the OwningProcess, which is the calling process when the caller passed NULL.
+/// Whose security context a bind runs under: the OwningThread's impersonation token when a
+/// thread is given, else the OwningProcess, which is the calling process when the caller passed NULL.
 /// </summary>
 /// <param name="Process">The owning process (already resolved: never "NULL").</param>
 /// <param name="Thread">The owning thread, or null.</param>
 public readonly record struct SecurityContext(ProcessId Process, ThreadId? Thread = null);
 
 /// <summary>
-/// The small security-descriptor model: who owns the address, and who else may share it (the DACL, reduced to two lists).
-/// Immutable: caching one (WSK_CACHE_SD) or giving one to a socket keeps this value, so a later release of the handle does
-/// not change what an address already bound was shared with.
+/// The small security-descriptor model: who owns the address, and who else may share it (the DACL, reduced to two
+/// lists). Immutable: caching one (WSK_CACHE_SD) or giving one to a socket keeps this value, so a later release of the
+/// handle does not change what an address already bound was shared with.
 /// </summary>
 /// <param name="Owner">The owning process; it may always share its own address.</param>
 /// <param name="MayShare">Other processes allowed to bind the same address.</param>
@@ -53,8 +53,8 @@ public sealed record SecurityDescriptor(
     System.Collections.Generic.IReadOnlyList<ThreadId>? ThreadsMayShare = null)
 {
     /// <summary>
-    /// The access check of a CHECK cell. A thread, when given, speaks for itself (an impersonating thread's token replaces
-    /// the process token in Windows' access checks); otherwise the process does.
+    /// The access check of a CHECK cell. A thread, when given, speaks for itself (an impersonating thread's token
+    /// replaces the process token in Windows' access checks); otherwise the process does.
     /// </summary>
     public bool Allows(SecurityContext context) => context.Thread is { } thread
         ? ThreadsMayShare is { } threads && Contains(threads, thread)

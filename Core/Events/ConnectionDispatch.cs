@@ -14,9 +14,12 @@ public sealed record DataIndication(ReadOnlyMemory<byte> Buffer, DataIndication?
 /// <param name="bytesIndicated">Total bytes in the chain.</param>
 /// <param name="bytesAccepted">Bytes the client consumed, when it consumed only part.</param>
 /// <returns>STATUS_SUCCESS, STATUS_PENDING (the client keeps the chain) or STATUS_DATA_NOT_ACCEPTED.</returns>
-public delegate NtStatus WskReceiveEvent(object? socketContext, uint flags, DataIndication? indication, long bytesIndicated, out long bytesAccepted);
+public delegate NtStatus WskReceiveEvent(
+    object? socketContext, uint flags, DataIndication? indication, long bytesIndicated, out long bytesAccepted);
 
-/// <summary>PFN_WSK_DISCONNECT_EVENT: the peer disconnected (WSK_FLAG_ABORTIVE for a reset). Must return STATUS_SUCCESS.</summary>
+/// <summary>
+/// PFN_WSK_DISCONNECT_EVENT: the peer disconnected (WSK_FLAG_ABORTIVE for a reset). Must return STATUS_SUCCESS.
+/// </summary>
 /// <param name="socketContext">The SocketContext given to WskSocketConnect.</param>
 /// <param name="flags">WSK_FLAG_ABORTIVE (0x1) for a reset, else 0; WSK_FLAG_AT_DISPATCH_LEVEL may be added.</param>
 /// <returns>STATUS_SUCCESS.</returns>
@@ -30,8 +33,8 @@ public delegate NtStatus WskSendBacklogEvent(object? socketContext, long idealBa
 
 /// <summary>
 /// WSK_CLIENT_CONNECTION_DISPATCH: the client's callbacks for one connection socket, each optional. Callbacks stay
-/// disabled after WskSocketConnect until the client enables them (wsk-contract §4); giving them here only says where
-/// they will go.
+/// disabled after WskSocketConnect until the client enables them (rule CallbacksStartDisabled); giving them here only
+/// says where they will go.
 /// </summary>
 /// <param name="ReceiveEvent">WskReceiveEvent, or null.</param>
 /// <param name="DisconnectEvent">WskDisconnectEvent, or null.</param>

@@ -8,20 +8,24 @@ namespace Wsk.Core;
 /// <param name="Client">The captured client the call is made through.</param>
 /// <param name="SocketType">SOCK_* (connection-oriented needs <see cref="SocketTypes.Stream"/>).</param>
 /// <param name="Protocol">IPPROTO_* (connection-oriented needs <see cref="Protocols.Tcp"/>).</param>
-/// <param name="LocalAddress">Where to bind; its family is the socket's family. Wildcard and port 0 are allowed.</param>
+/// <param name="LocalAddress">
+/// Where to bind; its family is the socket's family. Wildcard and port 0 are allowed.
+/// </param>
 /// <param name="RemoteAddress">Where to connect; same family as <paramref name="LocalAddress"/>.</param>
 /// <param name="Flags">Reserved; must be 0.</param>
 /// <param name="SocketContext">Handed to every event callback of the new socket.</param>
 /// <param name="Dispatch">The callbacks the client may later enable, or null.</param>
 /// <param name="OwningProcess">Whose security context the bind uses; null means the calling process.</param>
 /// <param name="OwningThread">A thread whose security context the bind uses, or null.</param>
-/// <param name="SecurityDescriptor">A cached SD (WSK_CACHE_SD) controlling address sharing, or null for "no sharing".</param>
+/// <param name="SecurityDescriptor">
+/// A cached SD (WSK_CACHE_SD) controlling address sharing, or null for "no sharing".
+/// </param>
 public sealed record ConnectRequest(
     ClientId Client,
     ushort SocketType,
     uint Protocol,
-    SockAddr? LocalAddress,
-    SockAddr? RemoteAddress,
+    SockAddrArgument LocalAddress,
+    SockAddrArgument RemoteAddress,
     uint Flags = 0,
     object? SocketContext = null,
     ConnectionDispatch? Dispatch = null,
@@ -29,13 +33,18 @@ public sealed record ConnectRequest(
     ThreadId? OwningThread = null,
     SecurityDescriptorHandle? SecurityDescriptor = null)
 {
-    /// <summary>The usual call: STREAM/TCP, bind to the wildcard of the remote's family with port 0, connect to <paramref name="remote"/>.</summary>
+    /// <summary>
+    /// The usual call: STREAM/TCP, bind to the wildcard of the remote's family with port 0, connect to
+    /// <paramref name="remote"/>.
+    /// </summary>
     public static ConnectRequest Tcp(ClientId client, SockAddr remote) =>
         new(client, SocketTypes.Stream, Protocols.Tcp,
             remote.Family == AddressFamilies.Inet6 ? SockAddrIn6.Any() : SockAddrIn.Any(), remote);
 }
 
-/// <summary>A request that passed validation: the facts the transport needs, with the addresses known to be usable.</summary>
+/// <summary>
+/// A request that passed validation: the facts the transport needs, with the addresses known to be usable.
+/// </summary>
 /// <param name="Family">The socket's family, taken from the local address.</param>
 /// <param name="LocalAddress">The bind address (IPv4 or IPv6, same family as the remote).</param>
 /// <param name="RemoteAddress">The connect target.</param>
@@ -43,10 +52,5 @@ public sealed record ConnectRequest(
 public sealed record ValidConnect(ushort Family, SockAddr LocalAddress, SockAddr RemoteAddress, ConnectRequest Request)
 {
     /// <summary>True when the bind is the wildcard with port 0, so the OS may choose both at connect time.</summary>
-    public bool BindsAnywhere => LocalAddress switch
-    {
-        SockAddrIn v4 => v4.IsWildcard && v4.Port == 0,
-        SockAddrIn6 v6 => v6.IsWildcard && v6.Port == 0,
-        _ => false,
-    };
+    public bool BindsAnywhere => LocalAddress.IsWildcard && LocalAddress.Port == 0;
 }

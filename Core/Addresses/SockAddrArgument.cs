@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Wsk.Core;
+
+/// <summary>
+/// What a PSOCKADDR argument points at; the first member is NULL, so a default argument is a NULL pointer.
+/// </summary>
+public enum SockAddrArgumentKind : byte
+{
+    /// <summary>The pointer is NULL.</summary>
+    Null,
+    /// <summary>Fewer bytes than the structure of their family, or than a family header (2 bytes).</summary>
+    Truncated,
+    /// <summary>A family other than AF_INET and AF_INET6.</summary>
+    FamilyNotOffered,
+    /// <summary>An IPv4 or IPv6 address.</summary>
+    Address,
+}
+
+/// <summary>
+/// The argument of a call that takes a PSOCKADDR: NULL, bytes too short for their family, a family not offered, or an
+/// address. Validation turns each fault into the rule it breaks; only an <see cref="SockAddrArgumentKind.Address"/>
+/// carries a <see cref="SockAddr"/>.
+/// </summary>
+/// <remarks>A flat struct with a Kind rather than a record hierarchy: reading an argument allocates nothing.</remarks>
+public readonly record struct SockAddrArgument
+{
+    private SockAddrArgument(SockAddrArgumentKind kind, SockAddr? address, ushort family, int length)
+    {
+        Kind = kind;
+        Address = address;
+        Family = family;
+        Length = length;
+    }
+
+    /// <summary>Which of the four the argument is.</summary>
+    public SockAddrArgumentKind Kind { get; }
+
+    /// <summary>The address, for <see cref="SockAddrArgumentKind.Address"/>; otherwise null.</summary>
+    public SockAddr? Address { get; }
+
+    /// <summary>
+    /// The sa_family read, Windows numbering; <see cref="AddressFamilies.Unspecified"/> for NULL or under 2 bytes.
+    /// </summary>
+    public ushort Family { get; }
+
+    /// <summary>How many bytes the argument had (0 for NULL; the structure's size for an address).</summary>
+    public int Length { get; }
+
+    /// <summary>The NULL pointer.</summary>
+    public static SockAddrArgument Null => default;
+
+    /// <summary>
+    /// <paramref name="length"/> bytes, too few for <paramref name="family"/>'s structure (or for a header).
+    /// </summary>
+    public static SockAddrArgument Truncated(ushort family, int length) =>
+        new(SockAddrArgumentKind.Truncated, null, family, length);
+
+    /// <summary>
+    /// A header naming <paramref name="family"/>, which the provider does not offer (for example AF_UNIX).
+    /// </summary>
+    public static SockAddrArgument FamilyNotOffered(ushort family) =>
+        new(SockAddrArgumentKind.FamilyNotOffered, null, family, 0);
+
+    /// <summary>An address argument, or NULL for a null <paramref name="address"/>.</summary>
+    public static implicit operator SockAddrArgument(SockAddr? address) => address is null
+        ? default
+        : new(SockAddrArgumentKind.Address, address, address.Family, SockAddrCodec.SizeOf(address.Family));
+
+    /// <summary>The address, or what was wrong with the argument.</summary>
+    public override string ToString() => Kind switch
+    {
+        SockAddrArgumentKind.Address => Address!.ToString(),
+        SockAddrArgumentKind.Truncated when Length < 2 =>
+            string.Create(CultureInfo.InvariantCulture, $"a SOCKADDR needs at least 2 bytes, got {Length}"),
+        SockAddrArgumentKind.Truncated => string.Create(CultureInfo.InvariantCulture,
+            $"family {Family} needs {SockAddrCodec.SizeOf(Family)} bytes, got {Length}"),
+        SockAddrArgumentKind.FamilyNotOffered =>
+            string.Create(CultureInfo.InvariantCulture, $"address family {Family} is not offered"),
+        _ => "NULL",
+    };
+}
