@@ -130,10 +130,10 @@ public sealed class ContractAgreesWithCode
     [Fact]
     public void The_connect_rows_give_the_statuses_of_ConnectRules_in_precedence_order_as_decisions()
     {
-        Assert.Equal(Enum.GetValues<ConnectRule>().Length, ConnectRules.Table.Count);
-        for (int i = 0; i < ConnectRules.Table.Count; i++)
+        Assert.Equal(Enum.GetValues<ConnectRule>().Length, ConnectRules.Table.Rows.Count);
+        for (int i = 0; i < ConnectRules.Table.Rows.Count; i++)
         {
-            var (rule, status, _) = ConnectRules.Table[i];
+            var (rule, status, _) = ConnectRules.Table.Rows[i];
             var row = RowOf(rule.ToString());
             AssertReturns(row, status);
             Assert.Contains($"(precedence {i + 1})", row.Library, StringComparison.Ordinal);
@@ -144,10 +144,10 @@ public sealed class ContractAgreesWithCode
     [Fact]
     public void The_three_step_rows_give_the_statuses_of_SocketRules_in_precedence_order()
     {
-        Assert.Equal(Enum.GetValues<SocketRule>().Length, SocketRules.Table.Count);
-        for (int i = 0; i < SocketRules.Table.Count; i++)
+        Assert.Equal(Enum.GetValues<SocketRule>().Length, SocketRules.Table.Rows.Count);
+        for (int i = 0; i < SocketRules.Table.Rows.Count; i++)
         {
-            var (rule, status, _) = SocketRules.Table[i];
+            var (rule, status, _) = SocketRules.Table.Rows[i];
             var row = RowOf($"{nameof(SocketRule)}.{rule}");
             AssertReturns(row, status);
             Assert.Contains($"(precedence {i + 1})", row.Library, StringComparison.Ordinal);
