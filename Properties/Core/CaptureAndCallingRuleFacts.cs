@@ -11,7 +11,7 @@ namespace Wsk.Properties.Core;
 /// </summary>
 public class CaptureAndCallingRuleFacts
 {
-    private const uint Forever = CaptureRules.InfiniteWait;
+    private const uint Forever = CaptureDecider.InfiniteWait;
 
     /// <summary>
     /// Capture waits for the provider to be ready, for deregistration, or for its wait to run out, whichever comes first.
@@ -49,7 +49,7 @@ public class CaptureAndCallingRuleFacts
     [InlineData(Forever - 1, null, null, false, (long)(Forever - 1))]
     public void Capture_ends_with_the_first_of_ready_deregistered_and_timed_out(uint wait, long? ready, long? deregister, bool success, long? at)
     {
-        var (status, when) = CaptureRules.Outcome(wait, ready, deregister);
+        var (status, when) = CaptureDecider.Outcome(wait, ready, deregister);
         Assert.Equal(success ? NtStatus.Success : NtStatus.DeviceNotReady, status);
         Assert.Equal(at, when);
     }
@@ -57,7 +57,7 @@ public class CaptureAndCallingRuleFacts
     [Fact]
     public void Capture_wait_constants_are_the_documented_ones()
     {
-        Assert.Equal(0u, CaptureRules.NoWait);
-        Assert.Equal(0xFFFF_FFFFu, CaptureRules.InfiniteWait);
+        Assert.Equal(0u, CaptureDecider.NoWait);
+        Assert.Equal(0xFFFF_FFFFu, CaptureDecider.InfiniteWait);
     }
 }

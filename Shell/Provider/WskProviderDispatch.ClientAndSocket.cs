@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -25,8 +26,8 @@ public sealed partial class WskProviderDispatch
 
     /// <summary>
     /// PFN_WSK_SOCKET for a connection socket (Flags = WSK_FLAG_CONNECTION_SOCKET). The IRP completes inside the call; on
-    /// success its Information is the unbound <see cref="WskUnconnectedSocket"/>. Rejections list every rule broken in
-    /// <see cref="IrpSocketViolations.SocketViolations"/>. No IRP returns STATUS_INVALID_PARAMETER and a NULL, released or
+    /// success its Information is the unbound <see cref="WskUnconnectedSocket"/>. The request form with an out list gives
+    /// every rule a rejected call broke. No IRP returns STATUS_INVALID_PARAMETER and a NULL, released or
     /// unknown client STATUS_INVALID_HANDLE, with nothing completed (what Windows answers).
     /// </summary>
     /// <exception cref="WskContractViolationException">A bug-check breach (above DISPATCH_LEVEL, an IRP in use); nothing was completed.</exception>
@@ -36,35 +37,48 @@ public sealed partial class WskProviderDispatch
     {
         if (CallGate.EnterClientCall(_registration, nameof(WskSocket), client, client?.Id, irp, irpRequired: true, irql, submit: false) is { } refused)
             return refused;
-        return Socket(client!, new SocketRequest(client!.Id, addressFamily, socketType, protocol, flags, socketContext, dispatch,
-            owningProcess, owningThread, securityDescriptor), irp!);
+        return Socket(client!, new SocketRequest(client!.Id, addressFamily, socketType, protocol, flags, socketContext,
+            dispatch, owningProcess, owningThread, securityDescriptor), irp!, out _);
     }
 
     /// <summary>WskSocket for a request value. Same contract as the faithful form.</summary>
     /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
-    public NtStatus WskSocket(SocketRequest request, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskSocket(SocketRequest request, Irp? irp, Irql irql = Irql.PassiveLevel) =>
+        WskSocket(request, irp, out _, irql);
+
+    /// <summary>
+    /// WskSocket for a request value, with the reasons of a rejection: <paramref name="violations"/> lists every rule a
+    /// request rejected by validation broke (the status returned is the first one's), and is empty for any other
+    /// outcome. Same contract as the faithful form.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
+    public NtStatus WskSocket(SocketRequest request, Irp? irp, out IReadOnlyList<SocketViolation> violations,
+        Irql irql = Irql.PassiveLevel)
     {
         ArgumentNullException.ThrowIfNull(request);
+        violations = Array.Empty<SocketViolation>();
         _registration.TryGetClient(request.Client, out var client);
-        if (CallGate.EnterClientCall(_registration, nameof(WskSocket), client, request.Client, irp, irpRequired: true, irql, submit: false) is { } refused)
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocket), client, request.Client, irp, irpRequired: true,
+                irql, submit: false) is { } refused)
             return refused;
-        return Socket(client!, request, irp!);
+        return Socket(client!, request, irp!, out violations);
     }
 
     /// <summary>An admitted WskSocket: the gate has checked the calling contract; the IRP is submitted here.</summary>
-    private NtStatus Socket(WskClient client, SocketRequest request, Irp irp)
+    private NtStatus Socket(WskClient client, SocketRequest request, Irp irp,
+        out IReadOnlyList<SocketViolation> violations)
     {
         CallGate.Submit(_registration, nameof(WskSocket), irp);
-        IrpSocketViolations.Clear(irp);
         client.SocketCreating();
 
-        var violations = SocketValidation.ValidateSocket(request, _registration.SdLookup).FailToSeq().ToArray();
-        var status = SocketRules.StatusFor(violations);
+        var broken = SocketValidation.ValidateSocket(request, _registration.SdLookup).FailToSeq().ToArray();
+        violations = broken.Length == 0 ? Array.Empty<SocketViolation>() : broken;
+        var status = SocketRules.StatusFor(broken);
         ITransportSocket? transport = null;
         if (status == NtStatus.Success)
-            status = _registration.Transport.OpenSocket(request.AddressFamily, out transport);
-        else
-            IrpSocketViolations.Set(irp, violations);
+            status = _registration.Transport is IThreeStepTransport threeStep
+                ? threeStep.OpenSocket(request.AddressFamily, out transport)
+                : NtStatus.NotSupported;
         if (status != NtStatus.Success || transport is null)
         {
             irp.IoCompleteRequest(status.IsSuccess ? NtStatus.Unsuccessful : status);

@@ -7,15 +7,17 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// The reactive forms of WskControlClient and of the registration life cycle (wsk-contract §5, §7). Each is cold: the
+/// The reactive forms of WskControlClient and of the registration life cycle (rules TransportListChange,
+/// RegistrationPairs, CaptureWait). Each is cold: the
 /// call is made per subscription. Waits run on the provider's clock, so a test drives them in virtual time.
 /// </summary>
 public static class WskRegistrationReactive
 {
     /// <summary>
-    /// WskControlClient. WSK_TRANSPORT_LIST_CHANGE takes an IRP: the completion arrives when the list changes (STATUS_SUCCESS)
-    /// or deregistration cancels it (STATUS_CANCELLED); disposing first cancels the IRP. Every other code answers inside
-    /// the call, without an IRP; <paramref name="outputSize"/> bytes are offered as its output buffer.
+    /// WskControlClient. WSK_TRANSPORT_LIST_CHANGE takes an IRP: the completion arrives when the list changes
+    /// (STATUS_SUCCESS) or deregistration cancels it (STATUS_CANCELLED); disposing first cancels the IRP. Every other
+    /// code answers inside the call, without an IRP; <paramref name="outputSize"/> bytes are offered as its output
+    /// buffer.
     /// </summary>
     public static IObservable<OperationCompletion> ControlClient(this WskProviderDispatch dispatch, WskClient client, uint controlCode,
         object? input = null, long inputSize = 0, int outputSize = 0)
@@ -24,8 +26,9 @@ public static class WskRegistrationReactive
         ArgumentNullException.ThrowIfNull(client);
         if (controlCode == ClientControlCodes.TransportListChange)
             return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
-                static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp),
-                static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, Array.Empty<SocketViolation>()), null);
+                static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0,
+                    null, out _, irp),
+                static (irp, returned) => OperationCompletion.From(irp, returned, Array.Empty<SocketViolation>()), null);
         return Observable.Defer(() =>
         {
             var output = outputSize > 0 ? new byte[outputSize] : null;

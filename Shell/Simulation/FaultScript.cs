@@ -20,7 +20,7 @@ public enum ConnectFault : byte
     AddressInUse,
 }
 
-/// <summary>When the transport gives its answer relative to the Connect call (wsk-contract §3: both paths are legal).</summary>
+/// <summary>When the transport gives its answer relative to the Connect call (rule PendingCompletesLater: both paths are legal).</summary>
 public enum CompletionTiming : byte
 {
     /// <summary>Answered inside the call (the provider returns the final status, IRP already completed).</summary>

@@ -17,7 +17,7 @@ namespace Wsk.Shell.Simulation;
 /// endpoint, a rule for the host, else the network's plain behaviour (a listener accepts, a port without one refuses).
 /// Answers that arrive "later" run as scheduler actions; whoever advances the scheduler runs them, on its own thread.
 /// </remarks>
-public sealed class SimulatedNetwork : ITransport
+public sealed class SimulatedNetwork : IThreeStepTransport
 {
     private readonly object _gate = new();
     private readonly IScheduler _scheduler;
@@ -31,7 +31,9 @@ public sealed class SimulatedNetwork : ITransport
     private readonly List<string> _trace = new();
     private int _open;
     private long _connects;
-    private ushort _nextEphemeral = 49152;
+    private const ushort FirstEphemeral = 49152;
+    private const int EphemeralPorts = 65536 - FirstEphemeral;
+    private ushort _nextEphemeral = FirstEphemeral;
 
     /// <summary>A network on <paramref name="scheduler"/>; <paramref name="seed"/> drives every random choice it makes.</summary>
     public SimulatedNetwork(IScheduler scheduler, int seed = 0)
@@ -107,9 +109,25 @@ public sealed class SimulatedNetwork : ITransport
     public TimeSpan Now => _scheduler.Now - _epoch;
 
     /// <inheritdoc/>
-    public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+    public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress,
+        ITransportConnectSink sink) => Connect(localAddress, remoteAddress, sink, bound: false);
+
+    /// <inheritdoc/>
+    public NtStatus OpenSocket(ushort family, out ITransportSocket? socket)
     {
-        ArgumentNullException.ThrowIfNull(connect);
+        socket = new SimulatedSocket(this);
+        return NtStatus.Success;
+    }
+
+    /// <summary>
+    /// The one connect of both paths: WskSocketConnect's (<paramref name="bound"/> false: the local address is bound
+    /// here) and a bound three-step socket's, which answers as the first does for the same script once bound.
+    /// </summary>
+    internal TransportConnectResult Connect(SockAddr local, SockAddr remoteAddress, ITransportConnectSink sink,
+        bool bound)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(remoteAddress);
         ArgumentNullException.ThrowIfNull(sink);
         FaultScript script;
         SimulatedListener? listener;
@@ -117,20 +135,24 @@ public sealed class SimulatedNetwork : ITransport
         lock (_gate)
         {
             id = ++_connects;
-            var remote = EndpointKey.Of(connect.RemoteAddress);
+            var remote = EndpointKey.Of(remoteAddress);
             script = _nextConnects.Count > 0 ? _nextConnects.Dequeue()
                 : _endpointRules.TryGetValue(remote, out var e) ? e
-                : _hostRules.TryGetValue(HostKey.Of(connect.RemoteAddress), out var h) ? h
+                : _hostRules.TryGetValue(HostKey.Of(remoteAddress), out var h) ? h
                 : DefaultScript;
             _listeners.TryGetValue(remote, out listener);
         }
-        Record($"connect #{id} {connect.LocalAddress} → {connect.RemoteAddress}: {script.Fault}, {script.Timing}");
+        Record($"connect #{id} {local} → {remoteAddress}: {script.Fault}, {script.Timing}");
 
-        // A bind conflict is decided on this host, before any packet: always inline, as bind() is.
-        if (script.Fault == ConnectFault.AddressInUse || !TryBind(connect.LocalAddress))
+        // A bind conflict is decided on this host, before any packet: always inline, as bind() is. A bound socket
+        // that fails gives its address back, as every failed connect does.
+        if (script.Fault == ConnectFault.AddressInUse || (!bound && !TryBind(local)))
+        {
+            if (bound) Unbind(local);
             return Answer(id, TransportConnectResult.Done(NtStatus.AddressAlreadyExists));
+        }
 
-        var pending = new SimulatedPendingConnect(this, id, connect, script, listener, sink);
+        var pending = new SimulatedPendingConnect(this, id, local, remoteAddress, script, listener, sink);
         // From here on the local address is ours until the connect fails or its connection is closed.
         switch (script.Timing)
         {
@@ -160,29 +182,74 @@ public sealed class SimulatedNetwork : ITransport
 
     private bool TryBind(SockAddr local)
     {
-        if (local is SockAddrIn { Port: 0 } or SockAddrIn6 { Port: 0 }) return true; // the stack picks a free port
+        if (PortOf(local) == 0) return true; // the stack picks a free port
         lock (_gate) return !_listeners.ContainsKey(EndpointKey.Of(local)) && _boundLocal.Add(EndpointKey.Of(local));
     }
 
+    /// <summary>
+    /// A three-step socket's bind: a port nobody on this host holds (a free ephemeral one for port 0), or
+    /// STATUS_ADDRESS_ALREADY_EXISTS at once, as bind() answers.
+    /// </summary>
+    internal NtStatus Bind(SockAddr local, out SockAddr? bound)
+    {
+        lock (_gate)
+        {
+            bound = null;
+            if (PortOf(local) != 0)
+            {
+                if (!TryBind(local)) return NtStatus.AddressAlreadyExists;
+                bound = local;
+                return NtStatus.Success;
+            }
+            for (int tries = 0; tries < EphemeralPorts; tries++)
+            {
+                var candidate = WithPort(local, NextEphemeral());
+                if (!TryBind(candidate)) continue;
+                bound = candidate;
+                return NtStatus.Success;
+            }
+            return NtStatus.AddressAlreadyExists; // every ephemeral port is held
+        }
+    }
+
     /// <summary>Makes the connection for an accepted connect: our end, the peer's end, the listener told.</summary>
-    internal SimulatedConnection Open(long id, ValidConnect connect, FaultScript script, SimulatedListener? listener)
+    internal SimulatedConnection Open(long id, SockAddr requestedLocal, SockAddr remote, FaultScript script,
+        SimulatedListener? listener)
     {
         SockAddr local;
         lock (_gate)
         {
             _open++;
-            local = connect.LocalAddress switch
+            local = requestedLocal switch
             {
-                SockAddrIn { Port: 0 } v4 => v4 with { Address = v4.IsWildcard ? 0x7F00_0001u : v4.Address, Port = _nextEphemeral++ },
-                SockAddrIn6 { Port: 0 } v6 => v6 with { Address = v6.IsWildcard ? UInt128.One : v6.Address, Port = _nextEphemeral++ },
+                SockAddrIn { Port: 0 } v4 =>
+                    v4 with { Address = v4.IsWildcard ? 0x7F00_0001u : v4.Address, Port = NextEphemeral() },
+                SockAddrIn6 { Port: 0 } v6 =>
+                    v6 with { Address = v6.IsWildcard ? UInt128.One : v6.Address, Port = NextEphemeral() },
                 var a => a,
             };
-            if (_nextEphemeral == 0) _nextEphemeral = 49152;
         }
-        var connection = new SimulatedConnection(this, id, local, connect.RemoteAddress, script);
+        var connection = new SimulatedConnection(this, id, local, remote, script);
         listener?.Accepted(connection.Peer);
         return connection;
     }
+
+    /// <summary>Under <see cref="_gate"/>: the next ephemeral port, wrapping round to the start of the range.</summary>
+    private ushort NextEphemeral()
+    {
+        var port = _nextEphemeral++;
+        if (_nextEphemeral == 0) _nextEphemeral = FirstEphemeral;
+        return port;
+    }
+
+    private static ushort PortOf(SockAddr address) => AddressSharing.PortOf(address);
+
+    private static SockAddr WithPort(SockAddr address, ushort port) => address switch
+    {
+        SockAddrIn v4 => v4 with { Port = port },
+        SockAddrIn6 v6 => v6 with { Port = port },
+        _ => address,
+    };
 
     /// <summary>A connection was released: its count and its local port go back.</summary>
     internal void Closed(SimulatedConnection connection)

@@ -1,4 +1,6 @@
+using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Threading;
 using Wsk.Core;
 
@@ -119,14 +121,24 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
+        WskBind(localAddress, flags, irp, out _, irql);
+
+    /// <summary>
+    /// WskBind with the reasons of a rejection: <paramref name="violations"/> lists every rule a bind rejected by
+    /// validation broke (the status returned is the first one's), and is empty for any other outcome.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskBind(SockAddr? localAddress, uint flags, Irp? irp, out IReadOnlyList<SocketViolation> violations,
+        Irql irql = Irql.PassiveLevel)
     {
+        violations = Array.Empty<SocketViolation>();
         if (Enter(nameof(WskBind), irp, irpRequired: true, irql) is { } refused) return refused;
         NtStatus status;
         lock (_gate)
         {
             var validation = SocketValidation.ValidateBind(Family, localAddress, flags, _phase);
-            status = Rejected(irp!, validation.FailToSeq().ToArray());
+            status = Rejected(validation.FailToSeq().ToArray(), ref violations);
             if (status == NtStatus.Success)
             {
                 var local = validation.Match(static a => a, static _ => null!);
@@ -167,28 +179,34 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// failed connect only WskCloseSocket remains. No IRP returns STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
+        WskConnect(remoteAddress, flags, irp, out _, irql);
+
+    /// <summary>
+    /// WskConnect with the reasons of a rejection: <paramref name="violations"/> lists every rule a connect rejected by
+    /// validation broke (the status returned is the first one's), and is empty for any other outcome.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    public NtStatus WskConnect(SockAddr? remoteAddress, uint flags, Irp? irp,
+        out IReadOnlyList<SocketViolation> violations, Irql irql = Irql.PassiveLevel)
     {
+        violations = Array.Empty<SocketViolation>();
         if (Enter(nameof(WskConnect), irp, irpRequired: true, irql) is { } gateRefused) return gateRefused;
-        var operation = new ConnectOperation(_registration, irp!);
         NtStatus refused;
         lock (_gate)
         {
             var validation = SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase);
-            var violations = validation.FailToSeq().ToArray();
-            refused = SocketRules.StatusFor(violations);
+            refused = Rejected(validation.FailToSeq().ToArray(), ref violations);
             if (refused == NtStatus.Success)
             {
                 _remote = validation.Match(static a => a, static _ => null!);
                 _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectStarted);
                 _connectIrp = irp;
             }
-            else
-            {
-                IrpSocketViolations.Set(irp!, violations);
-            }
         }
-        return refused == NtStatus.Success ? operation.Start(this) : operation.Reject(refused);
+        return refused == NtStatus.Success
+            ? new ConnectRunner<WskUnconnectedSocket>(_registration, irp!, this).Start()
+            : ConnectRejection.Reject(irp!, refused);
     }
 
     /// <summary>
@@ -277,22 +295,19 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     // Lock-free: the address table asks while it holds its own lock.
     private bool Holds() => _connected is { } socket ? !socket.IsClosed : !_released;
 
-    private static NtStatus Rejected(Irp irp, SocketViolation[] violations)
+    /// <summary>STATUS_SUCCESS for no violations; else the first one's status, with the list for the caller.</summary>
+    private static NtStatus Rejected(SocketViolation[] broken, ref IReadOnlyList<SocketViolation> violations)
     {
-        if (violations.Length == 0) return NtStatus.Success;
-        IrpSocketViolations.Set(irp, violations);
-        return SocketRules.StatusFor(violations);
+        if (broken.Length == 0) return NtStatus.Success;
+        violations = broken;
+        return SocketRules.StatusFor(broken);
     }
 
     /// <summary>
     /// The call gate: null when the call may go ahead (the IRP, if given, is then submitted unless
-    /// <paramref name="submit"/> is false, and its last three-step violations are cleared), else the status to return.
+    /// <paramref name="submit"/> is false), else the status to return.
     /// </summary>
     /// <exception cref="WskContractViolationException">A bug-check breach.</exception>
-    private NtStatus? Enter(string call, Irp? irp, bool irpRequired, Irql irql, bool submit = true)
-    {
-        if (CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired, irql, submit) is { } refused) return refused;
-        if (irp is not null) IrpSocketViolations.Clear(irp);
-        return null;
-    }
+    private NtStatus? Enter(string call, Irp? irp, bool irpRequired, Irql irql, bool submit = true) =>
+        CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired, irql, submit);
 }

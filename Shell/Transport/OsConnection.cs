@@ -69,7 +69,8 @@ internal sealed class OsConnection : ITransportConnection
         _transport.Released();
     }
 
-    /// <summary>An operation the OS finished inside the call answers inline; otherwise its sink hears it later.</summary>
+    /// <summary>An operation the OS finished inside the call answers inline; otherwise its sink hears it
+    /// later.</summary>
     private static TransportIoResult Settle(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel, ITransportIoSink sink)
     {
         if (io.IsCompleted)
@@ -94,7 +95,8 @@ internal sealed class OsConnection : ITransportConnection
         int sent = 0;
         try
         {
-            // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of them.
+            // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of
+            // them.
             while (sent < data.Length) sent += await _socket.SendAsync(data[sent..], SocketFlags.None, cancel).ConfigureAwait(false);
             return (NtStatus.Success, sent);
         }
