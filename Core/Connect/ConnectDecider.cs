@@ -74,8 +74,10 @@ public enum ConnectEventKind : byte
     Started,
     /// <summary>Cancel the transport connect.</summary>
     CancelRequested,
-    /// <summary>Complete the IRP with Status (and the socket when HasSocket; a socket the transport gave without
-    /// HasSocket is closed).</summary>
+    /// <summary>
+    /// Complete the IRP with Status (and the socket when HasSocket; a socket the transport gave without HasSocket is
+    /// closed).
+    /// </summary>
     Completed,
     /// <summary>Return Status to the caller.</summary>
     Returned,

@@ -69,15 +69,18 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         }
     }
 
-    /// <summary>True once the current use completed and its completion was delivered; the IRP may then be
-    /// reused.</summary>
+    /// <summary>
+    /// True once the current use completed and its completion was delivered; the IRP may then be reused.
+    /// </summary>
     public bool IsCompleted => Volatile.Read(ref _published) == 1 && (Volatile.Read(ref _state) & Delivering) == 0;
 
     /// <summary>The Cancel flag of the current use (set by <see cref="Cancel"/>).</summary>
     public bool IsCancelRequested => State.CancelRequested;
 
-    /// <summary>IoStatus of the current use: final from its completion on (readable inside the completion routine);
-    /// default before.</summary>
+    /// <summary>
+    /// IoStatus of the current use: final from its completion on (readable inside the completion routine); default
+    /// before.
+    /// </summary>
     public IoStatus IoStatus => Volatile.Read(ref _published) == 1 ? _ioStatus : default;
 
     /// <summary>How many times this IRP has been completed, over all its uses.</summary>
@@ -86,8 +89,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// <summary>How many times this IRP has been submitted, over all its uses.</summary>
     public long SubmissionCount => Volatile.Read(ref _submissions);
 
-    /// <summary>Every completion that arrived when the IRP was not the completer's to complete (double completion and
-    /// the like).</summary>
+    /// <summary>
+    /// Every completion that arrived when the IRP was not the completer's to complete (double completion and the like).
+    /// </summary>
     public IReadOnlyList<IrpViolation> Violations
     {
         get
@@ -98,8 +102,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         }
     }
 
-    /// <summary>IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in
-    /// progress.</summary>
+    /// <summary>
+    /// IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in progress.
+    /// </summary>
     public void SetCompletionRoutine(IrpCompletionRoutine? routine, object? context = null)
     {
         if (IsPending)
@@ -165,8 +170,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         return new(this, _waiter.Version);
     }
 
-    /// <summary>The verifier watching the current use, if one is attached (set by the provider at
-    /// submission).</summary>
+    /// <summary>
+    /// The verifier watching the current use, if one is attached (set by the provider at submission).
+    /// </summary>
     internal WskVerifier? Verifier { get; set; }
 
     private void DeliverVerified(WskVerifier verifier)
@@ -213,8 +219,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// </summary>
     internal NtStatus FinalStatusOfFreshCall(NtStatus returned) => SubmissionCount == 0 ? returned : IoStatus.Status;
 
-    /// <summary>True when a call on this fresh IRP was refused before it was submitted (nothing will complete
-    /// it).</summary>
+    /// <summary>
+    /// True when a call on this fresh IRP was refused before it was submitted (nothing will complete it).
+    /// </summary>
     internal bool RefusedBeforeSubmission(NtStatus returned) => !returned.IsPending && SubmissionCount == 0;
 
     /// <summary>True while this IRP's completion is being delivered (its completion routine runs).</summary>

@@ -11,8 +11,9 @@ internal struct SpinGate
 {
     private int _held;
 
-    /// <summary>Takes the gate, spinning (and yielding, as <see cref="SpinWait"/> does) while another holds
-    /// it.</summary>
+    /// <summary>
+    /// Takes the gate, spinning (and yielding, as <see cref="SpinWait"/> does) while another holds it.
+    /// </summary>
     public void Enter()
     {
         var spin = new SpinWait();

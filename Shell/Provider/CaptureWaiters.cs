@@ -6,7 +6,9 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>The captures of one registration that wait for the provider right now. Guarded by the registration's gate.</summary>
+/// <summary>
+/// The captures of one registration that wait for the provider right now. Guarded by the registration's gate.
+/// </summary>
 internal sealed class CaptureWaiters
 {
     private readonly object _gate;
@@ -24,8 +26,8 @@ internal sealed class CaptureWaiters
     public CaptureWaiter NewWaiter() => new(this);
 
     /// <summary>
-    /// Under the gate: every waiting capture takes <paramref name="command"/> and leaves the waiting list; returns those
-    /// whose decider answered, with the event, to be completed outside the gate.
+    /// Under the gate: every waiting capture takes <paramref name="command"/> and leaves the waiting list; returns
+    /// those whose decider answered, with the event, to be completed outside the gate.
     /// </summary>
     public List<(CaptureWaiter Waiter, CaptureEvent Event)> TakeAll(CaptureCommand command)
     {
@@ -35,7 +37,9 @@ internal sealed class CaptureWaiters
         return ended;
     }
 
-    /// <summary>Under the gate: the capture waits, with a timer on <paramref name="time"/> when its wait is finite.</summary>
+    /// <summary>
+    /// Under the gate: the capture waits, with a timer on <paramref name="time"/> when its wait is finite.
+    /// </summary>
     public void Wait(CaptureWaiter waiter, TimeProvider time, TimeSpan? due)
     {
         _waiting.Add(waiter);

@@ -2,7 +2,9 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>What a connect call does around the transport: start it, turn its connection into a socket, undo on failure.</summary>
+/// <summary>
+/// What a connect call does around the transport: start it, turn its connection into a socket, undo on failure.
+/// </summary>
 internal interface IConnectHandover
 {
     /// <summary>Starts the transport connect.</summary>

@@ -11,7 +11,9 @@ public sealed record WskClientDispatch(ushort Version = 0x0100);
 /// <param name="Dispatch">The client dispatch.</param>
 public sealed record WskClientNpi(object? ClientContext, WskClientDispatch Dispatch);
 
-/// <summary>WSK_PROVIDER_NPI: the client handle and the provider's dispatch table, from one successful capture.</summary>
+/// <summary>
+/// WSK_PROVIDER_NPI: the client handle and the provider's dispatch table, from one successful capture.
+/// </summary>
 /// <param name="Client">The WSK_CLIENT to pass to provider calls.</param>
 /// <param name="Dispatch">WSK_PROVIDER_DISPATCH.</param>
 public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispatch);

@@ -16,7 +16,9 @@ internal sealed class SecurityDescriptorCache
 
     public SecurityDescriptorCache() => Lookup = IsCached;
 
-    /// <summary>Whether a handle is a live SD of a client, as validation asks it (one delegate for every call).</summary>
+    /// <summary>
+    /// Whether a handle is a live SD of a client, as validation asks it (one delegate for every call).
+    /// </summary>
     public SecurityDescriptorLookup Lookup { get; }
 
     public SecurityDescriptorHandle Cache(ClientId owner, SecurityDescriptor descriptor)

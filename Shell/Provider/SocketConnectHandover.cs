@@ -126,7 +126,9 @@ internal struct SocketConnectHandover : IConnectHandover
         // Lock-free: the address table asks while it holds its own lock.
         public bool Holds() => Socket is { } socket ? !socket.IsClosed : !Failed;
 
-        /// <summary>The table's bind: the address is only reserved; the transport binds it inside its connect.</summary>
+        /// <summary>
+        /// The table's bind: the address is only reserved; the transport binds it inside its connect.
+        /// </summary>
         public NtStatus ReserveOnly(out SockAddr? bound)
         {
             bound = _local;

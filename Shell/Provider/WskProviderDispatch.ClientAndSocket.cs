@@ -13,29 +13,33 @@ public sealed partial class WskProviderDispatch
     /// included, answers STATUS_BUFFER_OVERFLOW with the size needed in <paramref name="outputSizeReturned"/>); for
     /// WSK_CACHE_SD the input is a <see cref="SecurityDescriptor"/> and the output 8 bytes receiving the cached handle;
     /// WSK_RELEASE_SD takes those 8 bytes as input; WSK_SET_STATIC_EVENT_CALLBACKS takes an
-    /// <see cref="EventCallbackControl"/> (InputSize 16); WSK_TRANSPORT_LIST_CHANGE takes an IRP and returns STATUS_PENDING.
-    /// The TDI codes answer STATUS_NOT_SUPPORTED, an unknown code STATUS_INVALID_PARAMETER.
+    /// <see cref="EventCallbackControl"/> (InputSize 16); WSK_TRANSPORT_LIST_CHANGE takes an IRP and returns
+    /// STATUS_PENDING. The TDI codes answer STATUS_NOT_SUPPORTED, an unknown code STATUS_INVALID_PARAMETER.
     /// A NULL, released or unknown client returns STATUS_INVALID_HANDLE, and WSK_TRANSPORT_LIST_CHANGE without an IRP
     /// STATUS_INVALID_PARAMETER, with nothing completed.
     /// </summary>
-    /// <exception cref="WskContractViolationException">An IRP in use, above DISPATCH_LEVEL, or a WSK_RELEASE_SD of an SD a
-    /// pending IRP still uses.</exception>
-    public NtStatus WskControlClient(WskClient? client, uint controlCode, long inputSize, object? inputBuffer, long outputSize,
+    /// <exception cref="WskContractViolationException">An IRP in use, above DISPATCH_LEVEL, or a WSK_RELEASE_SD of an
+    /// SD a pending IRP still uses.</exception>
+    public NtStatus WskControlClient(WskClient? client, uint controlCode, long inputSize, object? inputBuffer,
+        long outputSize,
         byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        ClientControl.Execute(_registration, client, controlCode, inputSize, inputBuffer, outputSize, outputBuffer, out outputSizeReturned, irp, irql);
+        ClientControl.Execute(_registration, client, controlCode, inputSize, inputBuffer, outputSize, outputBuffer,
+            out outputSizeReturned, irp, irql);
 
     /// <summary>
-    /// PFN_WSK_SOCKET for a connection socket (Flags = WSK_FLAG_CONNECTION_SOCKET). The IRP completes inside the call; on
-    /// success its Information is the unbound <see cref="WskUnconnectedSocket"/>. The request form with an out list gives
-    /// every rule a rejected call broke. No IRP returns STATUS_INVALID_PARAMETER and a NULL, released or
+    /// PFN_WSK_SOCKET for a connection socket (Flags = WSK_FLAG_CONNECTION_SOCKET). The IRP completes inside the call;
+    /// on success its Information is the unbound <see cref="WskUnconnectedSocket"/>. The request form with an out list
+    /// gives every rule a rejected call broke. No IRP returns STATUS_INVALID_PARAMETER and a NULL, released or
     /// unknown client STATUS_INVALID_HANDLE, with nothing completed (what Windows answers).
     /// </summary>
-    /// <exception cref="WskContractViolationException">A bug-check breach (above DISPATCH_LEVEL, an IRP in use); nothing was completed.</exception>
-    public NtStatus WskSocket(WskClient? client, ushort addressFamily, ushort socketType, uint protocol, uint flags, object? socketContext,
-        ConnectionDispatch? dispatch, ProcessId? owningProcess, ThreadId? owningThread, SecurityDescriptorHandle? securityDescriptor,
-        Irp? irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">A bug-check breach (above DISPATCH_LEVEL, an IRP in use);
+    /// nothing was completed.</exception>
+    public NtStatus WskSocket(WskClient? client, ushort addressFamily, ushort socketType, uint protocol, uint flags,
+        object? socketContext, ConnectionDispatch? dispatch, ProcessId? owningProcess, ThreadId? owningThread,
+        SecurityDescriptorHandle? securityDescriptor, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        if (CallGate.EnterClientCall(_registration, nameof(WskSocket), client, client?.Id, irp, irpRequired: true, irql, submit: false) is { } refused)
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocket), client, client?.Id, irp, irpRequired: true, irql,
+                submit: false) is { } refused)
             return refused;
         return Socket(client!, new SocketRequest(client!.Id, addressFamily, socketType, protocol, flags, socketContext,
             dispatch, owningProcess, owningThread, securityDescriptor), irp!, out _);
@@ -85,7 +89,9 @@ public sealed partial class WskProviderDispatch
             return status.IsSuccess ? NtStatus.Unsuccessful : status;
         }
         // The socket keeps its own copy of the SD: the client may release the handle once this IRP completed.
-        var descriptor = request.SecurityDescriptor is { } handle ? _registration.ResolveSd(request.Client, handle) : null;
+        var descriptor = request.SecurityDescriptor is { } handle
+            ? _registration.ResolveSd(request.Client, handle)
+            : null;
         var socket = new WskUnconnectedSocket(_registration, client, transport, request, descriptor);
         _registration.SocketOpened();
         _registration.Verifier?.OnSocketOpened(socket);

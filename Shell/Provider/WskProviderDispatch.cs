@@ -18,8 +18,8 @@ public sealed partial class WskProviderDispatch
     public ushort Version => 0x0100;
 
     /// <summary>
-    /// PFN_WSK_SOCKET_CONNECT, parameter for parameter. <paramref name="localAddress"/> and <paramref name="remoteAddress"/>
-    /// are the SOCKADDR bytes the pointers designate (null for a NULL pointer), Windows layout.
+    /// PFN_WSK_SOCKET_CONNECT, parameter for parameter. <paramref name="localAddress"/> and <paramref
+    /// name="remoteAddress"/> are the SOCKADDR bytes the pointers designate (null for a NULL pointer), Windows layout.
     /// </summary>
     /// <returns>
     /// STATUS_SUCCESS (the IRP is already completed and <c>IoStatus.Information</c> holds the socket), STATUS_PENDING
@@ -35,8 +35,8 @@ public sealed partial class WskProviderDispatch
         object? socketContext, ConnectionDispatch? dispatch, ProcessId? owningProcess, ThreadId? owningThread,
         SecurityDescriptorHandle? securityDescriptor, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, client?.Id, irp, irpRequired: true, irql,
-                securityDescriptor, submit: false) is { } refused)
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, client?.Id, irp,
+                irpRequired: true, irql, securityDescriptor, submit: false) is { } refused)
             return refused;
         var request = new ConnectRequest(client!.Id, socketType, protocol,
             localAddress is null ? null : SockAddrCodec.Read(localAddress),

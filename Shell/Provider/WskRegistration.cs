@@ -14,7 +14,7 @@ namespace Wsk.Shell;
 /// <see cref="WskDeregister"/> returns once every capture is released, every socket closed and every pending call
 /// completed, as WSK's does; it also ends waiting captures and WSK_TRANSPORT_LIST_CHANGE IRPs.
 /// </summary>
-public sealed class WskRegistration
+public sealed partial class WskRegistration
 {
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<ClientId, WskClient> _clients = new();
@@ -80,13 +80,17 @@ public sealed class WskRegistration
     public static NtStatus WskRegister(WskClientNpi clientNpi, out WskRegistration registration) =>
         WskRegister(clientNpi, WskProvider.Shared, out registration);
 
-    /// <summary>WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests), attached at
-    /// once.</summary>
-    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport, out WskRegistration registration) =>
+    /// <summary>
+    /// WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests), attached at once.
+    /// </summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport,
+        out WskRegistration registration) =>
         WskRegister(clientNpi, new WskProvider(transport), out registration);
 
-    /// <summary>WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its
-    /// own pairing.</summary>
+    /// <summary>
+    /// WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its own
+    /// pairing.
+    /// </summary>
     public static NtStatus WskRegister(WskClientNpi clientNpi, WskProvider provider, out WskRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(clientNpi);
@@ -105,7 +109,8 @@ public sealed class WskRegistration
     /// <param name="providerNpi">The captured NPI on success.</param>
     /// <param name="irql">The caller's IRQL.</param>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, or a wait above PASSIVE_LEVEL.</exception>
-    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi,
+        Irql irql = Irql.PassiveLevel)
     {
         CheckWait(irql, waitTimeoutMilliseconds != WskWait.NoWait, "WskCaptureProviderNPI");
         var completion = BeginCapture(waitTimeoutMilliseconds).Task.GetAwaiter().GetResult();
@@ -117,7 +122,8 @@ public sealed class WskRegistration
     /// The awaitable capture: same outcomes as <see cref="WskCaptureProviderNpi"/> without blocking a thread.
     /// Cancelling the token abandons the wait (STATUS_CANCELLED, nothing captured).
     /// </summary>
-    public async ValueTask<CaptureCompletion> CaptureProviderNpiAsync(uint waitTimeoutMilliseconds, CancellationToken cancellationToken = default)
+    public async ValueTask<CaptureCompletion> CaptureProviderNpiAsync(uint waitTimeoutMilliseconds,
+        CancellationToken cancellationToken = default)
     {
         var waiter = BeginCapture(waitTimeoutMilliseconds);
         using var registration = cancellationToken.CanBeCanceled
@@ -126,8 +132,10 @@ public sealed class WskRegistration
         return await waiter.Task.ConfigureAwait(false);
     }
 
-    /// <summary>WskReleaseProviderNPI for the capture that produced <paramref name="providerNpi"/>. Releasing twice is
-    /// a contract violation.</summary>
+    /// <summary>
+    /// WskReleaseProviderNPI for the capture that produced <paramref name="providerNpi"/>. Releasing twice is a
+    /// contract violation.
+    /// </summary>
     public void WskReleaseProviderNpi(WskProviderNpi providerNpi)
     {
         ArgumentNullException.ThrowIfNull(providerNpi);
@@ -136,7 +144,8 @@ public sealed class WskRegistration
             bool first = providerNpi.Client.MarkReleased() && _clients.TryRemove(providerNpi.Client.Id, out _);
             Verifier?.OnReleased(providerNpi.Client, first);
             if (!first)
-                throw new WskContractViolationException(CallingRule.ClientReleased, "this provider NPI was already released");
+                throw new WskContractViolationException(CallingRule.ClientReleased,
+                    "this provider NPI was already released");
             _captures--;
             CheckDeregistered();
         }
@@ -154,8 +163,9 @@ public sealed class WskRegistration
         DeregisterAsync().GetAwaiter().GetResult();
     }
 
-    /// <summary>WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would
-    /// return.</summary>
+    /// <summary>
+    /// WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would return.
+    /// </summary>
     public Task DeregisterAsync()
     {
         List<(CaptureWaiters.CaptureWaiter Waiter, CaptureEvent Event)> waiters;
@@ -177,65 +187,6 @@ public sealed class WskRegistration
         return _deregistered.Task;
     }
 
-    /// <summary>The verifier watching this registration: its own, else the global one, else null (the common
-    /// case).</summary>
-    internal WskVerifier? Verifier => Volatile.Read(ref _verifier) ?? WskVerifier.Global;
-
-    internal void AttachVerifier(WskVerifier verifier) => Volatile.Write(ref _verifier, verifier);
-
-    internal bool TryGetClient(ClientId id, out WskClient client) => _clients.TryGetValue(id, out client!);
-
-    internal void SocketOpened() => Interlocked.Increment(ref _sockets);
-
-    internal void SocketClosed()
-    {
-        if (Interlocked.Decrement(ref _sockets) == 0)
-            lock (_gate) CheckDeregistered();
-    }
-
-    /// <summary>A call's IRP went pending with the provider (deregistration waits for it).</summary>
-    internal void CallPending() => Interlocked.Increment(ref _calls);
-
-    /// <summary>A pending call's IRP completed.</summary>
-    internal void CallCompleted()
-    {
-        if (Interlocked.Decrement(ref _calls) == 0)
-            lock (_gate) CheckDeregistered();
-    }
-
-    // ------------------------------------------------------------------ the parts, as the provider's calls use them
-
-    internal SecurityDescriptorHandle CacheSd(ClientId owner, SecurityDescriptor descriptor) => _sds.Cache(owner, descriptor);
-
-    /// <summary>Releases a handle the owner holds; false for one it does not hold.</summary>
-    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD.</exception>
-    internal bool ReleaseSd(ClientId owner, SecurityDescriptorHandle handle) => _sds.Release(owner, handle);
-
-    /// <summary>The descriptor behind a live handle of <paramref name="client"/>, or null.</summary>
-    internal SecurityDescriptor? ResolveSd(ClientId client, SecurityDescriptorHandle handle) => _sds.Resolve(client, handle);
-
-    /// <summary>Pins the SD for a pending IRP until <see cref="UnpinSd"/>; null when it is not a live SD of the
-    /// client.</summary>
-    internal SecurityDescriptor? PinSd(ClientId client, SecurityDescriptorHandle handle) => _sds.Pin(client, handle);
-
-    internal void UnpinSd(SecurityDescriptorHandle handle) => _sds.Unpin(handle);
-
-    /// <summary>
-    /// Keeps <paramref name="irp"/> until the transport list changes; after deregistration began, cancels it at once.
-    /// </summary>
-    internal void ArmTransportListChange(Irp irp)
-    {
-        lock (_gate)
-        {
-            if (!_deregistering)
-            {
-                _listChanges.Keep(irp);
-                return;
-            }
-        }
-        irp.IoCompleteRequest(NtStatus.Cancelled);
-    }
-
     // ------------------------------------------------------------------ captures
 
     private CaptureWaiters.CaptureWaiter BeginCapture(uint wait)
@@ -252,7 +203,8 @@ public sealed class WskRegistration
             if (e.Kind == CaptureEventKind.WaitBegan)
                 _waiters.Wait(waiter, Provider.Time, e.Timed ? TimeSpan.FromMilliseconds(wait) : null);
             else
-                waiter.Complete(new CaptureCompletion(e.Status, e.Kind == CaptureEventKind.Captured ? Capture() : null));
+                waiter.Complete(new CaptureCompletion(e.Status,
+                    e.Kind == CaptureEventKind.Captured ? Capture() : null));
         }
         return waiter;
     }
@@ -284,7 +236,8 @@ public sealed class WskRegistration
                 if (e.Kind == CaptureEventKind.Captured) ready.Add((w, Capture()));
         }
         foreach (var (w, npi) in ready)
-            if (!w.Complete(new CaptureCompletion(NtStatus.Success, npi))) WskReleaseProviderNpi(npi); // abandoned meanwhile
+            if (!w.Complete(new CaptureCompletion(NtStatus.Success, npi)))
+                WskReleaseProviderNpi(npi); // abandoned meanwhile
     }
 
     /// <summary>Under <see cref="_gate"/>: finishes deregistration once nothing is left.</summary>
@@ -297,8 +250,10 @@ public sealed class WskRegistration
     private static void CheckWait(Irql irql, bool waits, string call)
     {
         if (irql > Irql.DispatchLevel)
-            throw new WskContractViolationException(CallingRule.IrqlAboveDispatch, $"{call} requires IRQL <= DISPATCH_LEVEL");
+            throw new WskContractViolationException(CallingRule.IrqlAboveDispatch,
+                $"{call} requires IRQL <= DISPATCH_LEVEL");
         if (waits && irql > Irql.PassiveLevel)
-            throw new WskContractViolationException(CallingRule.WaitAbovePassive, $"{call} may wait only at PASSIVE_LEVEL");
+            throw new WskContractViolationException(CallingRule.WaitAbovePassive,
+                $"{call} may wait only at PASSIVE_LEVEL");
     }
 }

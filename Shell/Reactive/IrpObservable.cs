@@ -91,8 +91,9 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
                 _irp.Cancel();
         }
 
-        /// <summary>Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old
-        /// flags.</summary>
+        /// <summary>
+        /// Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.
+        /// </summary>
         private int? Set(int flag)
         {
             int old, now;

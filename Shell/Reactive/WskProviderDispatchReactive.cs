@@ -51,7 +51,8 @@ public static class WskProviderDispatchReactive
             }
             finally
             {
-                registration.Unregister(); // never waits for a cancel still running elsewhere: it finds the IRP completed
+                // Never waits for a cancel still running elsewhere: it finds the IRP completed.
+                registration.Unregister();
             }
         }
         return ConnectCompletion.From(irp, returned, violations);

@@ -5,8 +5,9 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>The outcome of one WskSocket: the unbound socket exactly on STATUS_SUCCESS (the receiver closes
-/// it).</summary>
+/// <summary>
+/// The outcome of one WskSocket: the unbound socket exactly on STATUS_SUCCESS (the receiver closes it).
+/// </summary>
 /// <param name="Status">The IRP's final status.</param>
 /// <param name="Socket">The new socket on success.</param>
 /// <param name="ReturnStatus">What the call returned.</param>
@@ -19,14 +20,16 @@ public sealed record SocketCompletion(
             violations);
 }
 
-/// <summary>The outcome of an IRP-based call that makes no socket (WskBind, WskControlSocket,
-/// WskControlClient).</summary>
+/// <summary>
+/// The outcome of an IRP-based call that makes no socket (WskBind, WskControlSocket, WskControlClient).
+/// </summary>
 /// <param name="Status">The IRP's final status (or the return status of a call made without an IRP).</param>
 /// <param name="Output">What the call wrote to its output buffer (null when it had none).</param>
 /// <param name="OutputSizeReturned">Bytes written, or bytes needed with STATUS_BUFFER_OVERFLOW.</param>
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected WskBind, every rule it broke.</param>
-public sealed record OperationCompletion(NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
+public sealed record OperationCompletion(
+    NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
     IReadOnlyList<SocketViolation> Violations)
 {
     /// <summary>The output as a ULONG (an option's value), or null when fewer than 4 bytes came back.</summary>
@@ -53,8 +56,9 @@ public static class WskThreeStep
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
-        return new IrpObservable<(WskProviderDispatch, SocketRequest), IReadOnlyList<SocketViolation>, SocketCompletion>(
-            (dispatch, request), static (s, irp) => (s.Item1.WskSocket(s.Item2, irp, out var violations), violations),
+        return new IrpObservable<(WskProviderDispatch, SocketRequest), IReadOnlyList<SocketViolation>,
+            SocketCompletion>((dispatch, request),
+            static (s, irp) => (s.Item1.WskSocket(s.Item2, irp, out var violations), violations),
             SocketCompletion.From, CloseOrphanSocket);
     }
 
@@ -104,9 +108,11 @@ public static class WskThreeStep
                 irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<SocketViolation>()), null);
     }
 
-    /// <summary>WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE,
-    /// IPV6_V6ONLY).</summary>
-    public static IObservable<OperationCompletion> SetOption(this WskUnconnectedSocket socket, uint level, uint code, uint value)
+    /// <summary>
+    /// WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, IPV6_V6ONLY).
+    /// </summary>
+    public static IObservable<OperationCompletion> SetOption(this WskUnconnectedSocket socket, uint level, uint code,
+        uint value)
     {
         var input = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(input, value);

@@ -7,17 +7,17 @@ using Wsk.Core;
 namespace Wsk.Shell.Simulation;
 
 /// <summary>
-/// An in-memory network behind the transport seam: hosts, listening ports, scripted faults and virtual time. Every delay
-/// goes through the <see cref="IScheduler"/> it is given (a <c>HistoricalScheduler</c> in tests), never the wall clock,
-/// so a test advances time itself and a run is a pure function of the seed, the script and the calls: the same inputs
-/// give the same <see cref="Trace"/>. Real loopback cannot refuse, time out, reset or stall on demand; this can.
+/// An in-memory network behind the transport seam: hosts, listening ports, scripted faults and virtual time. Every
+/// delay goes through the <see cref="IScheduler"/> it is given (a <c>HistoricalScheduler</c> in tests), never the wall
+/// clock, so a test advances time itself and a run is a pure function of the seed, the script and the calls: the same
+/// inputs give the same <see cref="Trace"/>. Real loopback cannot refuse, time out, reset or stall on demand; this can.
 /// </summary>
 /// <remarks>
 /// Faults are chosen per connect, in this order: the next queued <see cref="ScriptNextConnect"/>, a rule for the exact
 /// endpoint, a rule for the host, else the network's plain behaviour (a listener accepts, a port without one refuses).
 /// Answers that arrive "later" run as scheduler actions; whoever advances the scheduler runs them, on its own thread.
 /// </remarks>
-public sealed class SimulatedNetwork : IThreeStepTransport
+public sealed partial class SimulatedNetwork : IThreeStepTransport
 {
     private readonly object _gate = new();
     private readonly IScheduler _scheduler;
@@ -35,7 +35,9 @@ public sealed class SimulatedNetwork : IThreeStepTransport
     private const int EphemeralPorts = 65536 - FirstEphemeral;
     private ushort _nextEphemeral = FirstEphemeral;
 
-    /// <summary>A network on <paramref name="scheduler"/>; <paramref name="seed"/> drives every random choice it makes.</summary>
+    /// <summary>
+    /// A network on <paramref name="scheduler"/>; <paramref name="seed"/> drives every random choice it makes.
+    /// </summary>
     public SimulatedNetwork(IScheduler scheduler, int seed = 0)
     {
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
@@ -53,7 +55,9 @@ public sealed class SimulatedNetwork : IThreeStepTransport
     /// <summary>What the peer does when no script says otherwise.</summary>
     public FaultScript DefaultScript { get; set; } = FaultScript.Default;
 
-    /// <summary>Virtual jitter added to every pending answer, drawn from the seed: up to this many milliseconds.</summary>
+    /// <summary>
+    /// Virtual jitter added to every pending answer, drawn from the seed: up to this many milliseconds.
+    /// </summary>
     public int JitterMilliseconds { get; set; }
 
     /// <inheritdoc/>
@@ -62,13 +66,17 @@ public sealed class SimulatedNetwork : IThreeStepTransport
         get { lock (_gate) return _open; }
     }
 
-    /// <summary>Every event so far, stamped with virtual time: the run's trace (deterministic for a seed and script).</summary>
+    /// <summary>
+    /// Every event so far, stamped with virtual time: the run's trace (deterministic for a seed and script).
+    /// </summary>
     public IReadOnlyList<string> Trace
     {
         get { lock (_gate) return _trace.ToArray(); }
     }
 
-    /// <summary>Opens a listener on <paramref name="endpoint"/>; connects to it are accepted (unless a fault says otherwise).</summary>
+    /// <summary>
+    /// Opens a listener on <paramref name="endpoint"/>; connects to it are accepted (unless a fault says otherwise).
+    /// </summary>
     public SimulatedListener Listen(SockAddr endpoint)
     {
         var key = EndpointKey.Of(endpoint);
@@ -87,13 +95,18 @@ public sealed class SimulatedNetwork : IThreeStepTransport
         lock (_gate) _nextConnects.Enqueue(script ?? throw new ArgumentNullException(nameof(script)));
     }
 
-    /// <summary>Every connect to <paramref name="endpoint"/> (address and port) follows <paramref name="script"/>.</summary>
+    /// <summary>
+    /// Every connect to <paramref name="endpoint"/> (address and port) follows <paramref name="script"/>.
+    /// </summary>
     public void ScriptEndpoint(SockAddr endpoint, FaultScript script)
     {
-        lock (_gate) _endpointRules[EndpointKey.Of(endpoint)] = script ?? throw new ArgumentNullException(nameof(script));
+        ArgumentNullException.ThrowIfNull(script);
+        lock (_gate) _endpointRules[EndpointKey.Of(endpoint)] = script;
     }
 
-    /// <summary>Every connect to the host of <paramref name="host"/> (any port) follows <paramref name="script"/>.</summary>
+    /// <summary>
+    /// Every connect to the host of <paramref name="host"/> (any port) follows <paramref name="script"/>.
+    /// </summary>
     public void ScriptHost(SockAddr host, FaultScript script)
     {
         lock (_gate) _hostRules[HostKey.Of(host)] = script ?? throw new ArgumentNullException(nameof(script));
@@ -102,7 +115,8 @@ public sealed class SimulatedNetwork : IThreeStepTransport
     /// <summary>Appends a line to the trace, stamped with the scheduler's virtual time.</summary>
     public void Record(string text)
     {
-        lock (_gate) _trace.Add(string.Create(CultureInfo.InvariantCulture, $"{Now.TotalMilliseconds,9:0.###} ms  {text}"));
+        var line = string.Create(CultureInfo.InvariantCulture, $"{Now.TotalMilliseconds,9:0.###} ms  {text}");
+        lock (_gate) _trace.Add(line);
     }
 
     /// <summary>Virtual time since the scheduler's start.</summary>
@@ -180,38 +194,6 @@ public sealed class SimulatedNetwork : IThreeStepTransport
         lock (_gate) return due + TimeSpan.FromMilliseconds(_random.Next(JitterMilliseconds + 1));
     }
 
-    private bool TryBind(SockAddr local)
-    {
-        if (PortOf(local) == 0) return true; // the stack picks a free port
-        lock (_gate) return !_listeners.ContainsKey(EndpointKey.Of(local)) && _boundLocal.Add(EndpointKey.Of(local));
-    }
-
-    /// <summary>
-    /// A three-step socket's bind: a port nobody on this host holds (a free ephemeral one for port 0), or
-    /// STATUS_ADDRESS_ALREADY_EXISTS at once, as bind() answers.
-    /// </summary>
-    internal NtStatus Bind(SockAddr local, out SockAddr? bound)
-    {
-        lock (_gate)
-        {
-            bound = null;
-            if (PortOf(local) != 0)
-            {
-                if (!TryBind(local)) return NtStatus.AddressAlreadyExists;
-                bound = local;
-                return NtStatus.Success;
-            }
-            for (int tries = 0; tries < EphemeralPorts; tries++)
-            {
-                var candidate = WithPort(local, NextEphemeral());
-                if (!TryBind(candidate)) continue;
-                bound = candidate;
-                return NtStatus.Success;
-            }
-            return NtStatus.AddressAlreadyExists; // every ephemeral port is held
-        }
-    }
-
     /// <summary>Makes the connection for an accepted connect: our end, the peer's end, the listener told.</summary>
     internal SimulatedConnection Open(long id, SockAddr requestedLocal, SockAddr remote, FaultScript script,
         SimulatedListener? listener)
@@ -234,23 +216,6 @@ public sealed class SimulatedNetwork : IThreeStepTransport
         return connection;
     }
 
-    /// <summary>Under <see cref="_gate"/>: the next ephemeral port, wrapping round to the start of the range.</summary>
-    private ushort NextEphemeral()
-    {
-        var port = _nextEphemeral++;
-        if (_nextEphemeral == 0) _nextEphemeral = FirstEphemeral;
-        return port;
-    }
-
-    private static ushort PortOf(SockAddr address) => AddressSharing.PortOf(address);
-
-    private static SockAddr WithPort(SockAddr address, ushort port) => address switch
-    {
-        SockAddrIn v4 => v4 with { Port = port },
-        SockAddrIn6 v6 => v6 with { Port = port },
-        _ => address,
-    };
-
     /// <summary>A connection was released: its count and its local port go back.</summary>
     internal void Closed(SimulatedConnection connection)
     {
@@ -258,34 +223,6 @@ public sealed class SimulatedNetwork : IThreeStepTransport
         Unbind(connection.Local);
     }
 
-    /// <summary>A connect that opened nothing (refused, timed out, cancelled) gives its explicitly bound local port back.</summary>
-    internal void Unbind(SockAddr local)
-    {
-        lock (_gate) _boundLocal.Remove(EndpointKey.Of(local));
-    }
-
     /// <summary>Runs <paramref name="action"/> after <paramref name="due"/> of virtual time.</summary>
     internal IDisposable After(TimeSpan due, Action action) => _scheduler.Schedule(due, action);
-
-    /// <summary>A host: family and address.</summary>
-    private readonly record struct HostKey(ushort Family, UInt128 Address)
-    {
-        public static HostKey Of(SockAddr a) => a switch
-        {
-            SockAddrIn v4 => new(a.Family, v4.Address),
-            SockAddrIn6 v6 => new(a.Family, v6.Address),
-            _ => new(a.Family, UInt128.Zero),
-        };
-    }
-
-    /// <summary>A host and a port.</summary>
-    private readonly record struct EndpointKey(HostKey Host, ushort Port)
-    {
-        public static EndpointKey Of(SockAddr a) => new(HostKey.Of(a), a switch
-        {
-            SockAddrIn v4 => v4.Port,
-            SockAddrIn6 v6 => v6.Port,
-            _ => (ushort)0,
-        });
-    }
 }

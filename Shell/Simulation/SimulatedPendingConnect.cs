@@ -20,8 +20,8 @@ internal sealed class SimulatedPendingConnect : ITransportCancel
     private IDisposable? _timer;
     private int _answered;
 
-    public SimulatedPendingConnect(SimulatedNetwork network, long id, SockAddr local, SockAddr remote, FaultScript script,
-        SimulatedListener? listener, ITransportConnectSink sink)
+    public SimulatedPendingConnect(SimulatedNetwork network, long id, SockAddr local, SockAddr remote,
+        FaultScript script, SimulatedListener? listener, ITransportConnectSink sink)
     {
         _network = network;
         _id = id;

@@ -47,16 +47,19 @@ public interface IThreeStepTransport : ITransport
 /// <summary>Receives the answer of a pending transport connect.</summary>
 public interface ITransportConnectSink
 {
-    /// <summary>The connect finished: <paramref name="connection"/> is set exactly when <paramref name="status"/> is
-    /// STATUS_SUCCESS.</summary>
+    /// <summary>
+    /// The connect finished: <paramref name="connection"/> is set exactly when <paramref name="status"/> is
+    /// STATUS_SUCCESS.
+    /// </summary>
     void OnConnectCompleted(NtStatus status, ITransportConnection? connection);
 }
 
 /// <summary>A pending transport operation that can be cancelled.</summary>
 public interface ITransportCancel
 {
-    /// <summary>Asks the operation to stop; it still answers its sink exactly once (STATUS_CANCELLED, or its real
-    /// result).</summary>
+    /// <summary>
+    /// Asks the operation to stop; it still answers its sink exactly once (STATUS_CANCELLED, or its real result).
+    /// </summary>
     void Cancel();
 }
 
@@ -64,10 +67,12 @@ public interface ITransportCancel
 /// <param name="Status">The final status, or STATUS_PENDING.</param>
 /// <param name="Connection">On STATUS_SUCCESS, the connection.</param>
 /// <param name="Pending">On STATUS_PENDING, how to cancel.</param>
-public readonly record struct TransportConnectResult(NtStatus Status, ITransportConnection? Connection, ITransportCancel? Pending)
+public readonly record struct TransportConnectResult(
+    NtStatus Status, ITransportConnection? Connection, ITransportCancel? Pending)
 {
     /// <summary>Finished inside the call.</summary>
-    public static TransportConnectResult Done(NtStatus status, ITransportConnection? connection = null) => new(status, connection, null);
+    public static TransportConnectResult Done(NtStatus status, ITransportConnection? connection = null) =>
+        new(status, connection, null);
 
     /// <summary>Will answer later.</summary>
     public static TransportConnectResult Later(ITransportCancel pending) => new(NtStatus.Pending, null, pending);
@@ -97,8 +102,9 @@ public interface ITransportConnection
     /// <summary>Ends the outgoing stream (FIN) after the data already handed to the transport.</summary>
     NtStatus Shutdown();
 
-    /// <summary>Resets the connection now (the peer sees a reset); the socket stays allocated until <see
-    /// cref="Close"/>.</summary>
+    /// <summary>
+    /// Resets the connection now (the peer sees a reset); the socket stays allocated until <see cref="Close"/>.
+    /// </summary>
     NtStatus Abort();
 
     /// <summary>The send backlog the transport would like outstanding (WskSendBacklogEvent's figure).</summary>

@@ -38,6 +38,8 @@ internal static unsafe partial class LinuxSockets
     private static int SetFlag(int fd, int level, int name, bool on)
     {
         int value = on ? 1 : 0;
-        return SysSetSockOpt(fd, level, name, &value, sizeof(int)) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return SysSetSockOpt(fd, level, name, &value, sizeof(int)) == 0
+            ? 0
+            : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
     }
 }
