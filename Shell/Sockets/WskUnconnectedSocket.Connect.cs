@@ -39,11 +39,11 @@ public sealed partial class WskUnconnectedSocket
         NtStatus refused;
         lock (_gate)
         {
-            var validation = SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase);
-            refused = Rejected(validation.FailToSeq().ToArray(), ref violations);
+            refused = Admit(SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase), out var remote,
+                ref violations);
             if (refused == NtStatus.Success)
             {
-                _remote = validation.Match(static a => a, static _ => null!);
+                _remote = remote;
                 _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectStarted);
                 _connectIrp = irp;
             }

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Threading;
+using LanguageExt;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -144,11 +145,10 @@ public sealed partial class WskUnconnectedSocket : IConnectHandover
         NtStatus status;
         lock (_gate)
         {
-            var validation = SocketValidation.ValidateBind(Family, localAddress, flags, _phase);
-            status = Rejected(validation.FailToSeq().ToArray(), ref violations);
+            status = Admit(SocketValidation.ValidateBind(Family, localAddress, flags, _phase), out var local,
+                ref violations);
             if (status == NtStatus.Success)
             {
-                var local = validation.Match(static a => a, static _ => null!);
                 var options = _options;
                 SockAddr? held = null;
                 var attempt = new BindAttempt(local, options.Share, _context,
@@ -223,10 +223,16 @@ public sealed partial class WskUnconnectedSocket : IConnectHandover
     // Lock-free: the address table asks while it holds its own lock.
     private bool Holds() => _connected is { } socket ? !socket.IsClosed : !_released;
 
-    /// <summary>STATUS_SUCCESS for no violations; else the first one's status, with the list for the caller.</summary>
-    private static NtStatus Rejected(SocketViolation[] broken, ref IReadOnlyList<SocketViolation> violations)
+    /// <summary>
+    /// STATUS_SUCCESS with the valid address; else the first broken rule's status, with every broken rule for the
+    /// caller.
+    /// </summary>
+    private static NtStatus Admit(Validation<SocketViolation, SockAddr> validation, out SockAddr address,
+        ref IReadOnlyList<SocketViolation> violations)
     {
-        if (broken.Length == 0) return NtStatus.Success;
+        address = validation.Match(static a => a, static _ => null!);
+        if (validation.IsSuccess) return NtStatus.Success;
+        var broken = validation.FailToSeq().ToArray();
         violations = broken;
         return SocketRules.StatusFor(broken);
     }
