@@ -36,8 +36,8 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     private int _state;
     private int _published; // 1 once IoStatus of the current use may be read (also inside the completion routine)
     private short _useVersion; // the waiter version of the current use
-    private SpinGate _waiterGate; // guards _waiter's reset and release; held for a few instructions
-    private SpinGate _violationsGate; // guards _violations
+    // Guards _waiter's reset and release, and _violations: held for a few instructions, never around caller code.
+    private SpinGate _gate;
     private IoStatus _ioStatus;
     private IrpCompletionRoutine? _completionRoutine;
     private object? _completionContext;
@@ -96,9 +96,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     {
         get
         {
-            _violationsGate.Enter();
+            _gate.Enter();
             try { return _violations is null ? Array.Empty<IrpViolation>() : _violations.ToArray(); }
-            finally { _violationsGate.Exit(); }
+            finally { _gate.Exit(); }
         }
     }
 
@@ -149,11 +149,11 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         else _completionRoutine?.Invoke(this, _completionContext);
         short version = _useVersion;
         Interlocked.And(ref _state, ~Delivering); // free: the owner may reuse it from here on
-        _waiterGate.Enter();
+        _gate.Enter();
         // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
         // (SetResult only queues the awaiting continuation: no caller code runs under the lock.)
         if (_waiter.Version == version) _waiter.SetResult(true);
-        _waiterGate.Exit();
+        _gate.Exit();
         return true;
     }
 
@@ -204,10 +204,10 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         Volatile.Write(ref _published, 0);
         _ioStatus = default;
         Volatile.Write(ref _cancelRoutine, null); // a routine left by an earlier use never runs for this one
-        _waiterGate.Enter();
+        _gate.Enter();
         _waiter.Reset();
         _useVersion = _waiter.Version;
-        _waiterGate.Exit();
+        _gate.Exit();
         Interlocked.Increment(ref _submissions);
         return true;
     }
@@ -244,9 +244,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// <summary>Records a contract violation that concerns this IRP.</summary>
     internal void RecordViolation(CallingRule rule, NtStatus attempted, string detail)
     {
-        _violationsGate.Enter();
+        _gate.Enter();
         try { (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail)); }
-        finally { _violationsGate.Exit(); }
+        finally { _gate.Exit(); }
         Verifier?.OnIrpViolation(this, rule, detail);
     }
 

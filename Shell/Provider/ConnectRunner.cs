@@ -7,6 +7,9 @@ namespace Wsk.Shell;
 /// </summary>
 internal interface IConnectHandover
 {
+    /// <summary>The registration the call came through (deregistration waits for the call).</summary>
+    WskRegistration Registration { get; }
+
     /// <summary>Starts the transport connect.</summary>
     TransportConnectResult StartTransport(ITransportConnectSink sink);
 
@@ -29,16 +32,14 @@ internal interface IConnectHandover
 internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCancelRoutine
     where THandover : IConnectHandover
 {
-    private readonly WskRegistration _registration;
     private readonly Irp _irp;
     private THandover _handover; // not readonly: a struct handover changes in place
     private ConnectState _state = ConnectDecider.Initial;
     private ITransportCancel? _pending;
     private SpinGate _gate;
 
-    public ConnectRunner(WskRegistration registration, Irp irp, THandover handover)
+    public ConnectRunner(Irp irp, THandover handover)
     {
-        _registration = registration;
         _irp = irp;
         _handover = handover;
     }
@@ -47,7 +48,7 @@ internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCanc
     public NtStatus Start()
     {
         Step(ConnectCommand.Submit(NtStatus.Success));
-        _registration.CallPending(); // deregistration waits for this IRP (rule DeregisterWaitsForReleases)
+        _handover.Registration.CallPending(); // deregistration waits for this IRP (rule DeregisterWaitsForReleases)
         var result = _handover.StartTransport(this);
         if (!result.Status.IsPending)
         {
@@ -98,7 +99,7 @@ internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCanc
             _handover.Failed();
         }
         // The call counts as finished before its completion routine runs: that routine may go on to deregister.
-        _registration.CallCompleted();
+        _handover.Registration.CallCompleted();
         _irp.IoCompleteRequest(e.Status, socket);
     }
 

@@ -41,7 +41,7 @@ internal struct SocketConnectHandover : IConnectHandover
         var handover = new SocketConnectHandover(registration, new ValidConnect(local.Family, local, remote, request));
         var refused = handover.Reserve();
         return refused == NtStatus.Success
-            ? new ConnectRunner<SocketConnectHandover>(registration, irp, handover).Start()
+            ? new ConnectRunner<SocketConnectHandover>(irp, handover).Start()
             : ConnectRejection.Reject(irp, refused);
     }
 
@@ -71,6 +71,8 @@ internal struct SocketConnectHandover : IConnectHandover
         if (status != NtStatus.Success) Unpin();
         return status;
     }
+
+    public readonly WskRegistration Registration => _registration;
 
     public readonly TransportConnectResult StartTransport(ITransportConnectSink sink) =>
         _registration.Transport.Connect(_connect.Family, _connect.LocalAddress, _connect.RemoteAddress, sink);

@@ -49,11 +49,13 @@ public sealed partial class WskUnconnectedSocket
             }
         }
         return refused == NtStatus.Success
-            ? new ConnectRunner<WskUnconnectedSocket>(_registration, irp!, this).Start()
+            ? new ConnectRunner<WskUnconnectedSocket>(irp!, this).Start()
             : ConnectRejection.Reject(irp!, refused);
     }
 
     // ------------------------------------------------------------------ the hand-over, run by the connect runner
+
+    WskRegistration IConnectHandover.Registration => _registration;
 
     TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) =>
         _transport.Connect(_remote!, sink);

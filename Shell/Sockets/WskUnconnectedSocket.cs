@@ -230,8 +230,12 @@ public sealed partial class WskUnconnectedSocket : IConnectHandover
     private static NtStatus Admit(Validation<SocketViolation, SockAddr> validation, out SockAddr address,
         ref IReadOnlyList<SocketViolation> violations)
     {
-        address = validation.Match(static a => a, static _ => null!);
-        if (validation.IsSuccess) return NtStatus.Success;
+        address = null!;
+        if (validation.IsSuccess)
+        {
+            address = validation.Match(static a => a, static _ => null!); // Match refuses a null on the failure side
+            return NtStatus.Success;
+        }
         var broken = validation.FailToSeq().ToArray();
         violations = broken;
         return SocketRules.StatusFor(broken);
