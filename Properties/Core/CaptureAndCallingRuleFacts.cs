@@ -55,6 +55,27 @@ public class CaptureAndCallingRuleFacts
     }
 
     [Fact]
+    public void A_capture_answers_once_and_nothing_after_its_answer_changes_it()
+    {
+        var commands = new[] { CaptureCommand.ProviderReady, CaptureCommand.DeregisterBegins, CaptureCommand.TimerRunsOut, CaptureCommand.Abandon };
+        foreach (var first in commands)
+        {
+            var state = CaptureDecider.Evolve(CaptureDecider.Initial, CaptureDecider.Decide(CaptureCommand.Begin(5, false, false), CaptureDecider.Initial));
+            Assert.Equal(CapturePhase.Waiting, state.Phase);
+            var answer = CaptureDecider.Decide(first, state);
+            state = CaptureDecider.Evolve(state, answer);
+            Assert.True(CaptureDecider.IsTerminal(state));
+            Assert.Equal(first.Kind == CaptureCommandKind.ProviderReady ? NtStatus.Success
+                : first.Kind == CaptureCommandKind.Abandon ? NtStatus.Cancelled : NtStatus.DeviceNotReady, state.Status);
+            foreach (var later in commands.Append(CaptureCommand.Begin(0, true, false)))
+            {
+                Assert.Equal(CaptureEventKind.None, CaptureDecider.Decide(later, state).Kind);
+                Assert.Equal(state, CaptureDecider.Evolve(state, CaptureDecider.Decide(later, state)));
+            }
+        }
+    }
+
+    [Fact]
     public void Capture_wait_constants_are_the_documented_ones()
     {
         Assert.Equal(0u, CaptureDecider.NoWait);
