@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,10 +22,11 @@ internal static class SocketCalls
         int number = IrpLog.NextIrp();
         IrpLog.Submitted(number, request, purpose);
         long start = Stopwatch.GetTimestamp();
-        var (irp, returned) = await CallAsync(number, i => session.Dispatch.WskSocketConnect(request, i), cancellationToken)
+        IReadOnlyList<RuleViolation<ConnectRule>> violations = Array.Empty<RuleViolation<ConnectRule>>();
+        var (irp, returned) = await CallAsync(number, i => session.Dispatch.WskSocketConnect(request, i, out violations), cancellationToken)
             .ConfigureAwait(false);
         // Cancelled late, the connect may still have succeeded: the socket is then ours like any other, so it is returned.
-        var completion = new ConnectCompletion(irp.IoStatus.Status, irp.IoStatus.Socket, returned, irp.ParameterViolations);
+        var completion = new ConnectCompletion(irp.IoStatus.Status, irp.IoStatus.Socket, returned, violations);
         IrpLog.Completed(number, completion, Stopwatch.GetElapsedTime(start).TotalMicroseconds, NtStatus.Success);
         return (number, completion);
     }

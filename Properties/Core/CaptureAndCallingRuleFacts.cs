@@ -11,7 +11,7 @@ namespace Wsk.Properties.Core;
 /// </summary>
 public class CaptureAndCallingRuleFacts
 {
-    private const uint Forever = CaptureRules.InfiniteWait;
+    private const uint Forever = CaptureDecider.InfiniteWait;
 
     /// <summary>
     /// Capture waits for the provider to be ready, for deregistration, or for its wait to run out, whichever comes first.
@@ -49,15 +49,36 @@ public class CaptureAndCallingRuleFacts
     [InlineData(Forever - 1, null, null, false, (long)(Forever - 1))]
     public void Capture_ends_with_the_first_of_ready_deregistered_and_timed_out(uint wait, long? ready, long? deregister, bool success, long? at)
     {
-        var (status, when) = CaptureRules.Outcome(wait, ready, deregister);
+        var (status, when) = CaptureDecider.Outcome(wait, ready, deregister);
         Assert.Equal(success ? NtStatus.Success : NtStatus.DeviceNotReady, status);
         Assert.Equal(at, when);
     }
 
     [Fact]
+    public void A_capture_answers_once_and_nothing_after_its_answer_changes_it()
+    {
+        var commands = new[] { CaptureCommand.ProviderReady, CaptureCommand.DeregisterBegins, CaptureCommand.TimerRunsOut, CaptureCommand.Abandon };
+        foreach (var first in commands)
+        {
+            var state = CaptureDecider.Evolve(CaptureDecider.Initial, CaptureDecider.Decide(CaptureCommand.Begin(5, false, false), CaptureDecider.Initial));
+            Assert.Equal(CapturePhase.Waiting, state.Phase);
+            var answer = CaptureDecider.Decide(first, state);
+            state = CaptureDecider.Evolve(state, answer);
+            Assert.True(CaptureDecider.IsTerminal(state));
+            Assert.Equal(first.Kind == CaptureCommandKind.ProviderReady ? NtStatus.Success
+                : first.Kind == CaptureCommandKind.Abandon ? NtStatus.Cancelled : NtStatus.DeviceNotReady, state.Status);
+            foreach (var later in commands.Append(CaptureCommand.Begin(0, true, false)))
+            {
+                Assert.Equal(CaptureEventKind.None, CaptureDecider.Decide(later, state).Kind);
+                Assert.Equal(state, CaptureDecider.Evolve(state, CaptureDecider.Decide(later, state)));
+            }
+        }
+    }
+
+    [Fact]
     public void Capture_wait_constants_are_the_documented_ones()
     {
-        Assert.Equal(0u, CaptureRules.NoWait);
-        Assert.Equal(0xFFFF_FFFFu, CaptureRules.InfiniteWait);
+        Assert.Equal(0u, CaptureDecider.NoWait);
+        Assert.Equal(0xFFFF_FFFFu, CaptureDecider.InfiniteWait);
     }
 }

@@ -77,7 +77,7 @@ public sealed class ReplayFacts(ITestOutputHelper output)
 
         public int OpenConnections => 0;
 
-        public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+        public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress, ITransportConnectSink sink)
         {
             _sink = sink;
             return TransportConnectResult.Later(this);

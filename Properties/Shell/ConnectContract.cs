@@ -142,8 +142,8 @@ public abstract class ConnectContract
             var (request, expectedRules) = mutated;
             int sockets = World.Registration.OpenSockets, connections = World.Transport.OpenConnections;
             var irp = new Irp();
-            var returned = World.Dispatch.WskSocketConnect(request, irp);
-            var rules = irp.ParameterViolations.Select(v => v.Rule).OrderBy(r => r).ToArray();
+            var returned = World.Dispatch.WskSocketConnect(request, irp, out var violations);
+            var rules = violations.Select(v => v.Rule).OrderBy(r => r).ToArray();
             var expectedStatus = ConnectRules.Table.StatusOf(expectedRules.Min());
             bool ok = returned == expectedStatus && irp.IsCompleted && irp.IoStatus.Status == expectedStatus
                       && irp.IoStatus.Information is null && irp.CompletionCount == 1

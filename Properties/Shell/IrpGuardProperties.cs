@@ -150,7 +150,7 @@ public sealed class IrpGuardProperties
         public int OpenConnections => 0;
         public void Cancel() { }
 
-        public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+        public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress, ITransportConnectSink sink)
         {
             if (AnswerNext) ThreadPool.UnsafeQueueUserWorkItem(static s => s.OnConnectCompleted(NtStatus.ConnectionRefused, null), sink, false);
             return TransportConnectResult.Later(this);

@@ -60,20 +60,37 @@ public sealed class IrpReuseFacts
     }
 
     [Fact]
-    public void Each_use_starts_clean_no_result_no_parameter_violations_no_completion_yet()
+    public void A_rejected_calls_violations_come_back_from_that_call_and_the_next_use_of_its_IRP_has_none()
+    {
+        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), new ScriptedTransport(), out var registration);
+        registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
+        var request = ConnectRequest.Tcp(npi!.Client.Id, SockAddrIn.Loopback((ushort)Script.InlineRefused));
+        var irp = new Irp();
+        Assert.Equal(NtStatus.InvalidParameter, npi.Dispatch.WskSocketConnect(request with { Flags = 2 }, irp, out var first));
+        Assert.Equal(ConnectRule.FlagsNotZero, Assert.Single(first).Rule);
+        Assert.Equal(NtStatus.ConnectionRefused, npi.Dispatch.WskSocketConnect(request, irp, out var second));
+        Assert.Empty(second);
+        Assert.Equal(2, irp.CompletionCount);
+
+        var socketIrp = new Irp();
+        Assert.Equal(NtStatus.NotSupported, npi.Dispatch.WskSocket(new SocketRequest(npi.Client.Id, AddressFamily: 99), socketIrp, out var socketRules));
+        Assert.Equal(SocketRule.FamilyNotSupported, Assert.Single(socketRules).Rule);
+        registration.WskReleaseProviderNpi(npi);
+        registration.WskDeregister();
+    }
+
+    [Fact]
+    public void Each_use_starts_clean_no_result_no_completion_yet()
     {
         var irp = new Irp();
         Assert.False(irp.IsPending);
         Assert.False(irp.IsCompleted);
         irp.Submit();
-        irp.SetParameterViolations(new[] { ConnectRules.Table.Violation(default, "rejected") });
         Assert.True(irp.IoCompleteRequest(NtStatus.InvalidParameter, 7));
-        Assert.Single(irp.ParameterViolations);
         Assert.True(irp.IsCompleted);
         Assert.Equal(new IoStatus(NtStatus.InvalidParameter, 7), irp.IoStatus);
 
         irp.Submit();
-        Assert.Empty(irp.ParameterViolations);
         Assert.Equal(default, irp.IoStatus);
         Assert.True(irp.IsPending);
         Assert.False(irp.IsCompleted);

@@ -44,7 +44,7 @@ public sealed class ReadmeTour
         // 2. The request form: an immutable record, validated as a whole (every violation is listed, not just the first).
         var request = ConnectRequest.Tcp(npi.Client.Id, SockAddrIn.Loopback(port));
         var rejected = new Irp();
-        status = npi.Dispatch.WskSocketConnect(request with { Flags = 2 }, rejected); // STATUS_INVALID_PARAMETER, see rejected.ParameterViolations
+        status = npi.Dispatch.WskSocketConnect(request with { Flags = 2 }, rejected, out var broken); // STATUS_INVALID_PARAMETER; broken lists why
 
         // 3. Reactive: cold, one connect per subscription, exactly one OnNext then OnCompleted; failures are statuses.
         npi.Dispatch.Connect(request).Subscribe(c => c.Socket?.WskCloseSocket(new Irp()));
@@ -67,7 +67,7 @@ public sealed class ReadmeTour
 
         Assert.Equal(NtStatus.Success, io.Status);
         Assert.Equal(NtStatus.InvalidParameter, status);
-        Assert.Equal(ConnectRule.FlagsNotZero, Assert.Single(rejected.ParameterViolations).Rule);
+        Assert.Equal(ConnectRule.FlagsNotZero, Assert.Single(broken).Rule);
         Assert.Equal(NtStatus.Success, done.Status);
         Assert.Equal(6, sent.Bytes);
         Assert.Equal("hello\n", System.Text.Encoding.ASCII.GetString(reply, 0, (int)got.Bytes));

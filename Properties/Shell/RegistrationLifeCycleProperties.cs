@@ -37,7 +37,7 @@ public sealed class RegistrationLifeCycleProperties
                 var time = new FakeTimeProvider();
                 var provider = new WskProvider(new ScriptedTransport(), time, attached: readyAt == 0);
                 WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), provider, out var registration);
-                var expected = CaptureRules.Outcome(wait, readyAt, deregisterAt);
+                var expected = CaptureDecider.Outcome(wait, readyAt, deregisterAt);
 
                 var result = rx
                     ? registration.Capture(wait).ToTask()

@@ -69,8 +69,8 @@ public sealed class RegistrationProperties
         Assert.Equal(NtStatus.Success, npi.Client.ReleaseSecurityDescriptor(sd));
         Assert.Equal(NtStatus.InvalidParameter, npi.Client.ReleaseSecurityDescriptor(sd));
         var irp = new Irp();
-        Assert.Equal(NtStatus.InvalidParameter, npi.Dispatch.WskSocketConnect(request, irp));
-        Assert.Equal(ConnectRule.SecurityDescriptorNotCached, Assert.Single(irp.ParameterViolations).Rule);
+        Assert.Equal(NtStatus.InvalidParameter, npi.Dispatch.WskSocketConnect(request, irp, out var violations));
+        Assert.Equal(ConnectRule.SecurityDescriptorNotCached, Assert.Single(violations).Rule);
         registration.WskReleaseProviderNpi(npi);
         registration.WskDeregister();
     }

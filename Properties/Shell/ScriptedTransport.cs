@@ -30,7 +30,7 @@ public enum Script : ushort
 /// A deterministic transport for the shell's own logic: the remote port selects a <see cref="Script"/>, pending
 /// connects wait until <see cref="SettleAll"/>, and a cancel answers STATUS_CANCELLED at once unless the script ignores it.
 /// </summary>
-public sealed class ScriptedTransport : ITransport
+public sealed class ScriptedTransport : IThreeStepTransport
 {
     private readonly List<Pending> _pending = new();
     private int _open;
@@ -39,9 +39,10 @@ public sealed class ScriptedTransport : ITransport
 
     public int OpenConnections => Volatile.Read(ref _open);
 
-    public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+    public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress, ITransportConnectSink sink)
     {
-        var script = (Script)((connect.RemoteAddress as SockAddrIn)?.Port ?? (connect.RemoteAddress as SockAddrIn6)!.Port);
+        var connect = (Local: localAddress, Remote: remoteAddress);
+        var script = (Script)((remoteAddress as SockAddrIn)?.Port ?? (remoteAddress as SockAddrIn6)!.Port);
         switch (script)
         {
             case Script.InlineSuccess:
@@ -76,7 +77,7 @@ public sealed class ScriptedTransport : ITransport
         foreach (var p in all) p.Settle();
     }
 
-    private FakeConnection Open(ValidConnect connect)
+    private FakeConnection Open((SockAddr Local, SockAddr Remote) connect)
     {
         Interlocked.Increment(ref _open);
         return new FakeConnection(this, connect);
@@ -85,12 +86,12 @@ public sealed class ScriptedTransport : ITransport
     private sealed class Pending : ITransportCancel
     {
         private readonly ScriptedTransport _transport;
-        private readonly ValidConnect _connect;
+        private readonly (SockAddr Local, SockAddr Remote) _connect;
         private readonly ITransportConnectSink _sink;
         private readonly Script _script;
         public int Answered;
 
-        public Pending(ScriptedTransport transport, ValidConnect connect, ITransportConnectSink sink, Script script)
+        public Pending(ScriptedTransport transport, (SockAddr Local, SockAddr Remote) connect, ITransportConnectSink sink, Script script)
         {
             _transport = transport;
             _connect = connect;
@@ -153,7 +154,7 @@ public sealed class ScriptedTransport : ITransport
             if (Interlocked.Exchange(ref _consumed, 1) != 0) return TransportConnectResult.Done(NtStatus.InvalidDeviceState);
             Interlocked.Decrement(ref _transport._unconnected);
             var local = _bound!;
-            return _transport.Connect(new ValidConnect(_family, local, remote, new ConnectRequest(default, SocketTypes.Stream, Protocols.Tcp, local, remote)), sink);
+            return _transport.Connect(_family, local, remote, sink);
         }
 
         public void Close()
@@ -165,10 +166,10 @@ public sealed class ScriptedTransport : ITransport
     private sealed class FakeConnection : ITransportConnection
     {
         private readonly ScriptedTransport _transport;
-        private readonly ValidConnect _connect;
+        private readonly (SockAddr Local, SockAddr Remote) _connect;
         private int _closed;
 
-        public FakeConnection(ScriptedTransport transport, ValidConnect connect)
+        public FakeConnection(ScriptedTransport transport, (SockAddr Local, SockAddr Remote) connect)
         {
             _transport = transport;
             _connect = connect;
@@ -177,7 +178,7 @@ public sealed class ScriptedTransport : ITransport
         public NtStatus GetLocalAddress(out SockAddr? address)
         {
             // A bound socket never reports port 0: stand in an ephemeral port the way the OS would.
-            address = _connect.LocalAddress switch
+            address = _connect.Local switch
             {
                 SockAddrIn { Port: 0 } v4 => v4 with { Port = 49152 },
                 SockAddrIn6 { Port: 0 } v6 => v6 with { Port = 49152 },
@@ -188,7 +189,7 @@ public sealed class ScriptedTransport : ITransport
 
         public NtStatus GetRemoteAddress(out SockAddr? address)
         {
-            address = _connect.RemoteAddress;
+            address = _connect.Remote;
             return NtStatus.Success;
         }
 

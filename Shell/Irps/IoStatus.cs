@@ -4,7 +4,7 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// IO_STATUS_BLOCK: the final status of an IRP and its information. For WskSocketConnect the information is the new
-/// <see cref="WskConnectedSocket"/> on success and null on failure (wsk-contract §3: 0 on failure by convention).
+/// <see cref="WskConnectedSocket"/> on success and null on failure (rule InformationOnFailureIsNull).
 /// </summary>
 /// <param name="Status">The final status.</param>
 /// <param name="Information">The operation's result object (a socket, an address, a byte count), or null.</param>

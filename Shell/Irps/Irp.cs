@@ -9,8 +9,8 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// IoCompletion routine: runs once when the IRP completes, on whatever thread completed it (possibly inside the call
-/// that submitted it). For a caller-allocated IRP it should return STATUS_MORE_PROCESSING_REQUIRED (wsk-contract §3);
-/// it must not wait for another WSK completion.
+/// that submitted it). For a caller-allocated IRP it should return STATUS_MORE_PROCESSING_REQUIRED; it must not wait
+/// for another WSK completion (rule CompletionRoutineDoesNotWait).
 /// </summary>
 /// <param name="irp">The completed IRP; <see cref="Irp.IoStatus"/> is final.</param>
 /// <param name="context">The context given to <see cref="Irp.SetCompletionRoutine"/>.</param>
@@ -29,23 +29,25 @@ internal interface IIrpCancelRoutine
 /// </summary>
 public sealed class Irp : IValueTaskSource<IoStatus>
 {
-    // IrpState packed (IrpDecider), plus the shell's own Delivering bit: set from the winning completion until its routine
-    // has run and the IRP is free again, so that nobody can resubmit the IRP while its last completion is being delivered.
+    // IrpState packed (IrpDecider), plus the shell's own Delivering bit: set from the winning completion until its
+    // routine has run and the IRP is free again, so that nobody can resubmit the IRP while its last completion is being
+    // delivered.
     private const int Delivering = 0x1000;
     private int _state;
     private int _published; // 1 once IoStatus of the current use may be read (also inside the completion routine)
     private short _useVersion; // the waiter version of the current use
-    private int _waiterLock; // guards _waiter's reset and release; held for a few instructions, so a spin is enough
+    // Guards _waiter's reset and release, and _violations: held for a few instructions, never around caller code.
+    private SpinGate _gate;
     private IoStatus _ioStatus;
     private IrpCompletionRoutine? _completionRoutine;
     private object? _completionContext;
     private IIrpCancelRoutine? _cancelRoutine;
     private ManualResetValueTaskSourceCore<bool> _waiter; // the result itself is _ioStatus: kept once, not twice
     private List<IrpViolation>? _violations;
-    private IReadOnlyList<RuleViolation<ConnectRule>> _parameterViolations = Array.Empty<RuleViolation<ConnectRule>>();
     private int _completions;
     private int _submissions;
-    [ThreadStatic] private static Irp? t_delivering; // the IRP whose completion routine runs on this thread (verifier only)
+    // The IRP whose completion routine runs on this thread (verifier only).
+    [ThreadStatic] private static Irp? t_delivering;
 
     /// <summary>Allocates an idle IRP (IoAllocateIrp).</summary>
     public Irp()
@@ -67,13 +69,18 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         }
     }
 
-    /// <summary>True once the current use completed and its completion was delivered; the IRP may then be reused.</summary>
+    /// <summary>
+    /// True once the current use completed and its completion was delivered; the IRP may then be reused.
+    /// </summary>
     public bool IsCompleted => Volatile.Read(ref _published) == 1 && (Volatile.Read(ref _state) & Delivering) == 0;
 
     /// <summary>The Cancel flag of the current use (set by <see cref="Cancel"/>).</summary>
     public bool IsCancelRequested => State.CancelRequested;
 
-    /// <summary>IoStatus of the current use: final from its completion on (readable inside the completion routine); default before.</summary>
+    /// <summary>
+    /// IoStatus of the current use: final from its completion on (readable inside the completion routine); default
+    /// before.
+    /// </summary>
     public IoStatus IoStatus => Volatile.Read(ref _published) == 1 ? _ioStatus : default;
 
     /// <summary>How many times this IRP has been completed, over all its uses.</summary>
@@ -82,28 +89,36 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// <summary>How many times this IRP has been submitted, over all its uses.</summary>
     public long SubmissionCount => Volatile.Read(ref _submissions);
 
-    /// <summary>Every completion that arrived when the IRP was not the completer's to complete (double completion and the like).</summary>
+    /// <summary>
+    /// Every completion that arrived when the IRP was not the completer's to complete (double completion and the like).
+    /// </summary>
     public IReadOnlyList<IrpViolation> Violations
     {
-        get { lock (this) return _violations is null ? Array.Empty<IrpViolation>() : _violations.ToArray(); }
+        get
+        {
+            _gate.Enter();
+            try { return _violations is null ? Array.Empty<IrpViolation>() : _violations.ToArray(); }
+            finally { _gate.Exit(); }
+        }
     }
 
-    /// <summary>For a WskSocketConnect rejected by validation: every parameter rule the request broke. Empty otherwise.</summary>
-    public IReadOnlyList<RuleViolation<ConnectRule>> ParameterViolations => _parameterViolations;
-
-    /// <summary>IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in progress.</summary>
+    /// <summary>
+    /// IoSetCompletionRoutine: sets the routine for the next completions. Not allowed while the IRP is in progress.
+    /// </summary>
     public void SetCompletionRoutine(IrpCompletionRoutine? routine, object? context = null)
     {
         if (IsPending)
-            throw new WskContractViolationException(CallingRule.IrpInUse, "the completion routine of an IRP in progress cannot change");
+            throw new WskContractViolationException(CallingRule.IrpInUse,
+                "the completion routine of an IRP in progress cannot change");
         _completionRoutine = routine;
         _completionContext = context;
     }
 
     /// <summary>
-    /// IoCancelIrp: sets the Cancel flag and runs the provider's cancel routine. Returns true when the IRP was in progress
-    /// and not already cancelled. The IRP still completes exactly once: with STATUS_CANCELLED, or with the real result if
-    /// the operation finished first (wsk-contract §3). Wait for that completion before reusing the IRP.
+    /// IoCancelIrp: sets the Cancel flag and runs the provider's cancel routine. Returns true when the IRP was in
+    /// progress and not already cancelled. The IRP still completes exactly once: with STATUS_CANCELLED, or with the
+    /// real result if the operation finished first (rule CancelCompletesOnce). Wait for that completion before reusing
+    /// the IRP.
     /// </summary>
     public bool Cancel()
     {
@@ -113,9 +128,9 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     }
 
     /// <summary>
-    /// IoCompleteRequest: the one completion path. Publishes <paramref name="status"/>, runs the completion routine, frees
-    /// the IRP, then releases <see cref="WaitAsync"/>. Returns false, and records a violation, when the IRP is not in
-    /// progress (a second completion, or a completion nobody submitted) or the status is STATUS_PENDING.
+    /// IoCompleteRequest: the one completion path. Publishes <paramref name="status"/>, runs the completion routine,
+    /// frees the IRP, then releases <see cref="WaitAsync"/>. Returns false, and records a violation, when the IRP is
+    /// not in progress (a second completion, or a completion nobody submitted) or the status is STATUS_PENDING.
     /// </summary>
     public bool IoCompleteRequest(NtStatus status, object? information = null)
     {
@@ -134,11 +149,11 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         else _completionRoutine?.Invoke(this, _completionContext);
         short version = _useVersion;
         Interlocked.And(ref _state, ~Delivering); // free: the owner may reuse it from here on
-        EnterWaiter();
+        _gate.Enter();
         // A reuse that slipped in after the IRP became free has its own waiter; this result is not its result.
         // (SetResult only queues the awaiting continuation: no caller code runs under the lock.)
         if (_waiter.Version == version) _waiter.SetResult(true);
-        Volatile.Write(ref _waiterLock, 0);
+        _gate.Exit();
         return true;
     }
 
@@ -148,13 +163,16 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// </summary>
     public ValueTask<IoStatus> WaitAsync()
     {
-        // wsk-contract §3: a completion routine must not wait for another WSK completion (only seen with a verifier on).
+        // CompletionRoutineDoesNotWait: a completion routine must not wait for another WSK completion (only seen with a
+        // verifier on).
         if (t_delivering is { Verifier: { } verifier } delivering && delivering != this && !IsCompleted)
             verifier.OnWaitInCompletionRoutine(this, delivering);
         return new(this, _waiter.Version);
     }
 
-    /// <summary>The verifier watching the current use, if one is attached (set by the provider at submission).</summary>
+    /// <summary>
+    /// The verifier watching the current use, if one is attached (set by the provider at submission).
+    /// </summary>
     internal WskVerifier? Verifier { get; set; }
 
     private void DeliverVerified(WskVerifier verifier)
@@ -185,35 +203,33 @@ public sealed class Irp : IValueTaskSource<IoStatus>
         if (Advance(IrpCommand.Submit, refuseWhileDelivering: true).Kind != IrpEventKind.Submitted) return false;
         Volatile.Write(ref _published, 0);
         _ioStatus = default;
-        _parameterViolations = Array.Empty<RuleViolation<ConnectRule>>();
         Volatile.Write(ref _cancelRoutine, null); // a routine left by an earlier use never runs for this one
-        EnterWaiter();
+        _gate.Enter();
         _waiter.Reset();
         _useVersion = _waiter.Version;
-        Volatile.Write(ref _waiterLock, 0);
+        _gate.Exit();
         Interlocked.Increment(ref _submissions);
         return true;
     }
 
     /// <summary>
-    /// The final status of a call made on this IRP when it was fresh: the IRP's, or what the call returned when the call
-    /// gate refused it before submitting anything (then no completion will ever come). Used by the reactive and
+    /// The final status of a call made on this IRP when it was fresh: the IRP's, or what the call returned when the
+    /// call gate refused it before submitting anything (then no completion will ever come). Used by the reactive and
     /// awaitable forms, which allocate one IRP per call.
     /// </summary>
     internal NtStatus FinalStatusOfFreshCall(NtStatus returned) => SubmissionCount == 0 ? returned : IoStatus.Status;
 
-    /// <summary>True when a call on this fresh IRP was refused before it was submitted (nothing will complete it).</summary>
+    /// <summary>
+    /// True when a call on this fresh IRP was refused before it was submitted (nothing will complete it).
+    /// </summary>
     internal bool RefusedBeforeSubmission(NtStatus returned) => !returned.IsPending && SubmissionCount == 0;
 
     /// <summary>True while this IRP's completion is being delivered (its completion routine runs).</summary>
     internal bool IsDelivering => (Volatile.Read(ref _state) & Delivering) != 0;
 
-    /// <summary>Records why a rejected connect was rejected (read by callers through <see cref="ParameterViolations"/>).</summary>
-    internal void SetParameterViolations(IReadOnlyList<RuleViolation<ConnectRule>> violations) => _parameterViolations = violations;
-
     /// <summary>
-    /// Installs the provider's cancel routine for the current use; runs it at once if the IRP was cancelled before it was
-    /// installed, and withdraws it if the IRP completed meanwhile.
+    /// Installs the provider's cancel routine for the current use; runs it at once if the IRP was cancelled before it
+    /// was installed, and withdraws it if the IRP completed meanwhile.
     /// </summary>
     internal void SetCancelRoutine(IIrpCancelRoutine routine)
     {
@@ -228,14 +244,10 @@ public sealed class Irp : IValueTaskSource<IoStatus>
     /// <summary>Records a contract violation that concerns this IRP.</summary>
     internal void RecordViolation(CallingRule rule, NtStatus attempted, string detail)
     {
-        lock (this) (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail));
+        _gate.Enter();
+        try { (_violations ??= new List<IrpViolation>()).Add(new IrpViolation(rule, attempted, detail)); }
+        finally { _gate.Exit(); }
         Verifier?.OnIrpViolation(this, rule, detail);
-    }
-
-    private void EnterWaiter()
-    {
-        var spin = new SpinWait();
-        while (Interlocked.Exchange(ref _waiterLock, 1) != 0) spin.SpinOnce();
     }
 
     private IrpEvent Advance(IrpCommand command, int extraBits = 0, bool refuseWhileDelivering = false)
@@ -260,7 +272,8 @@ public sealed class Irp : IValueTaskSource<IoStatus>
 
     ValueTaskSourceStatus IValueTaskSource<IoStatus>.GetStatus(short token) => _waiter.GetStatus(token);
 
-    void IValueTaskSource<IoStatus>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+    void IValueTaskSource<IoStatus>.OnCompleted(Action<object?> continuation, object? state, short token,
+        ValueTaskSourceOnCompletedFlags flags) =>
         _waiter.OnCompleted(continuation, state, token, flags);
 }
 

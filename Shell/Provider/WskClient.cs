@@ -32,13 +32,15 @@ public sealed class WskClient
 
     /// <summary>
     /// WSK_CACHE_SD: caches <paramref name="descriptor"/> for this client and returns the handle to pass as
-    /// <see cref="ConnectRequest.SecurityDescriptor"/>. The handle stays valid until <see cref="ReleaseSecurityDescriptor"/>.
+    /// <see cref="ConnectRequest.SecurityDescriptor"/>. The handle stays valid until <see
+    /// cref="ReleaseSecurityDescriptor"/>.
     /// </summary>
     public SecurityDescriptorHandle CacheSecurityDescriptor(SecurityDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var output = new byte[PointerCodec.Size];
-        var status = ClientControl.Execute(Registration, this, ClientControlCodes.CacheSecurityDescriptor, 1, descriptor, output.Length, output, out _, null);
+        var status = ClientControl.Execute(Registration, this, ClientControlCodes.CacheSecurityDescriptor, 1,
+            descriptor, output.Length, output, out _, null);
         // No handle to return: a released client (already reported by the call gate) is thrown here.
         if (status == NtStatus.InvalidHandle)
             throw new WskContractViolationException(CallingRule.ClientReleased, $"client {Id.Value} was released");
@@ -46,12 +48,13 @@ public sealed class WskClient
     }
 
     /// <summary>
-    /// WSK_RELEASE_SD: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a handle this client does not hold (never cached,
-    /// released already, or another client's); STATUS_INVALID_HANDLE once the client is released.
+    /// WSK_RELEASE_SD: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a handle this client does not hold (never
+    /// cached, released already, or another client's); STATUS_INVALID_HANDLE once the client is released.
     /// </summary>
     /// <exception cref="WskContractViolationException">A pending IRP still uses the SD.</exception>
     public NtStatus ReleaseSecurityDescriptor(SecurityDescriptorHandle handle) =>
-        ClientControl.Execute(Registration, this, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null);
+        ClientControl.Execute(Registration, this, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size,
+            PointerCodec.ToBytes(handle), 0, null, out _, null);
 
     /// <summary>The transports this provider offers now (the content of WSK_TRANSPORT_LIST_QUERY).</summary>
     public IReadOnlyList<WskTransport> QueryTransports()
@@ -61,9 +64,9 @@ public sealed class WskClient
     }
 
     /// <summary>
-    /// WSK_SET_STATIC_EVENT_CALLBACKS: events of <paramref name="eventMask"/> are enabled on every socket this client creates
-    /// from now on. STATUS_INVALID_DEVICE_STATE once the client has created a socket; STATUS_INVALID_PARAMETER for a mask
-    /// with bits other than WSK_EVENT_* events; STATUS_INVALID_HANDLE once the client is released.
+    /// WSK_SET_STATIC_EVENT_CALLBACKS: events of <paramref name="eventMask"/> are enabled on every socket this client
+    /// creates from now on. STATUS_INVALID_DEVICE_STATE once the client has created a socket; STATUS_INVALID_PARAMETER
+    /// for a mask with bits other than WSK_EVENT_* events; STATUS_INVALID_HANDLE once the client is released.
     /// </summary>
     public NtStatus SetStaticEventCallbacks(uint eventMask) =>
         ClientControl.Execute(Registration, this, ClientControlCodes.SetStaticEventCallbacks, EventCallbackControl.Size,
@@ -81,7 +84,9 @@ public sealed class WskClient
         lock (_socketGate) _createdSockets = true;
     }
 
-    /// <summary>Sets the static mask if no socket was created yet (one decision under the lock both paths take).</summary>
+    /// <summary>
+    /// Sets the static mask if no socket was created yet (one decision under the lock both paths take).
+    /// </summary>
     internal bool TrySetStaticEventMask(uint mask)
     {
         lock (_socketGate)
@@ -100,7 +105,9 @@ public sealed class WskClient
 
     internal bool MarkReleased() => Interlocked.Exchange(ref _released, 1) == 0;
 
-    /// <summary>For the typed forms that have no status to return: a released client is reported, then thrown.</summary>
+    /// <summary>
+    /// For the typed forms that have no status to return: a released client is reported, then thrown.
+    /// </summary>
     internal void EnsureLive([System.Runtime.CompilerServices.CallerMemberName] string call = "")
     {
         if (IsLive) return;

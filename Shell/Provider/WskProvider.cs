@@ -6,9 +6,10 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// The WSK subsystem that registrations attach to (the NMR provider side, wsk-contract §7): its transport, whether it is
-/// attached yet (a capture before that waits or answers STATUS_DEVICE_NOT_READY), the transport list it offers, and the
-/// clock its waits use. Every timer goes through <see cref="Time"/>, so tests run the waits in virtual time.
+/// The WSK subsystem that registrations attach to (the NMR provider side, rule RegistrationPairs): its transport,
+/// whether it is attached yet (a capture before that waits or answers STATUS_DEVICE_NOT_READY), the transport list it
+/// offers, and the clock its waits use. Every timer goes through <see cref="Time"/>, so tests run the waits in virtual
+/// time.
 /// </summary>
 public sealed class WskProvider
 {
@@ -19,7 +20,8 @@ public sealed class WskProvider
     /// <summary>A provider over <paramref name="transport"/>.</summary>
     /// <param name="transport">Where its sockets go.</param>
     /// <param name="time">The clock for capture timeouts (the system clock when null).</param>
-    /// <param name="attached">False for a provider that is not ready yet: captures wait for <see cref="Attach"/>.</param>
+    /// <param name="attached">False for a provider that is not ready yet: captures wait for <see
+    /// cref="Attach"/>.</param>
     public WskProvider(ITransport transport, TimeProvider? time = null, bool attached = true)
     {
         ArgumentNullException.ThrowIfNull(transport);
@@ -28,7 +30,9 @@ public sealed class WskProvider
         _attached = attached;
     }
 
-    /// <summary>The provider every registration uses unless given another: the real OS, attached, the system clock.</summary>
+    /// <summary>
+    /// The provider every registration uses unless given another: the real OS, attached, the system clock.
+    /// </summary>
     public static WskProvider Shared { get; } = new(OsTransport.Shared);
 
     /// <summary>Where sockets go.</summary>
@@ -43,7 +47,9 @@ public sealed class WskProvider
         get { lock (_gate) return _attached; }
     }
 
-    /// <summary>The WSK_TRANSPORT entries offered now: always a subset of <see cref="TransportCatalogue.All"/>.</summary>
+    /// <summary>
+    /// The WSK_TRANSPORT entries offered now: always a subset of <see cref="TransportCatalogue.All"/>.
+    /// </summary>
     public IReadOnlyList<WskTransport> Transports
     {
         get { lock (_gate) return _transports; }
@@ -64,8 +70,8 @@ public sealed class WskProvider
     }
 
     /// <summary>
-    /// Changes the offered transports (a stack added or withdrawn): WSK_TRANSPORT_LIST_CHANGE IRPs complete. Only entries
-    /// of the catalogue may be offered, so the list never names a combination the provider would refuse.
+    /// Changes the offered transports (a stack added or withdrawn): WSK_TRANSPORT_LIST_CHANGE IRPs complete. Only
+    /// entries of the catalogue may be offered, so the list never names a combination the provider would refuse.
     /// </summary>
     /// <exception cref="ArgumentException">An entry is not in <see cref="TransportCatalogue.All"/>.</exception>
     public void SetTransports(IEnumerable<WskTransport> transports)

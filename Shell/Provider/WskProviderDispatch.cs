@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -17,8 +18,8 @@ public sealed partial class WskProviderDispatch
     public ushort Version => 0x0100;
 
     /// <summary>
-    /// PFN_WSK_SOCKET_CONNECT, parameter for parameter. <paramref name="localAddress"/> and <paramref name="remoteAddress"/>
-    /// are the SOCKADDR bytes the pointers designate (null for a NULL pointer), Windows layout.
+    /// PFN_WSK_SOCKET_CONNECT, parameter for parameter. <paramref name="localAddress"/> and <paramref
+    /// name="remoteAddress"/> are the SOCKADDR bytes the pointers designate (null for a NULL pointer), Windows layout.
     /// </summary>
     /// <returns>
     /// STATUS_SUCCESS (the IRP is already completed and <c>IoStatus.Information</c> holds the socket), STATUS_PENDING
@@ -34,33 +35,45 @@ public sealed partial class WskProviderDispatch
         object? socketContext, ConnectionDispatch? dispatch, ProcessId? owningProcess, ThreadId? owningThread,
         SecurityDescriptorHandle? securityDescriptor, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
-        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, client?.Id, irp, irpRequired: true, irql,
-                securityDescriptor, submit: false) is { } refused)
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, client?.Id, irp,
+                irpRequired: true, irql, securityDescriptor, submit: false) is { } refused)
             return refused;
         var request = new ConnectRequest(client!.Id, socketType, protocol,
             localAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(localAddress),
             remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress),
             flags, socketContext, dispatch, owningProcess, owningThread, securityDescriptor);
-        return Connect(client, request, irp!);
+        return Connect(client, request, irp!, out _);
     }
 
     /// <summary>WskSocketConnect for a request value. Same contract as the faithful form.</summary>
     /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
-    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp, Irql irql = Irql.PassiveLevel) =>
+        WskSocketConnect(request, irp, out _, irql);
+
+    /// <summary>
+    /// WskSocketConnect for a request value, with the reasons of a rejection: <paramref name="violations"/> lists every
+    /// rule a request rejected by validation broke (the status returned is the first one's), and is empty for any other
+    /// outcome. Same contract as the faithful form.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
+    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp, out IReadOnlyList<RuleViolation<ConnectRule>> violations,
+        Irql irql = Irql.PassiveLevel)
     {
         ArgumentNullException.ThrowIfNull(request);
+        violations = Array.Empty<RuleViolation<ConnectRule>>();
         _registration.TryGetClient(request.Client, out var client);
-        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, request.Client, irp, irpRequired: true, irql,
-                request.SecurityDescriptor, submit: false) is { } refused)
+        if (CallGate.EnterClientCall(_registration, nameof(WskSocketConnect), client, request.Client, irp,
+                irpRequired: true, irql, request.SecurityDescriptor, submit: false) is { } refused)
             return refused;
-        return Connect(client!, request, irp!);
+        return Connect(client!, request, irp!, out violations);
     }
 
     /// <summary>An admitted connect: the gate has checked the calling contract; the IRP is submitted here.</summary>
-    private NtStatus Connect(WskClient client, ConnectRequest request, Irp irp)
+    private NtStatus Connect(WskClient client, ConnectRequest request, Irp irp,
+        out IReadOnlyList<RuleViolation<ConnectRule>> violations)
     {
         CallGate.Submit(_registration, nameof(WskSocketConnect), irp, sd: request.SecurityDescriptor);
         client.SocketCreating(); // from here on static event callbacks can no longer change
-        return new ConnectOperation(_registration, irp).Run(request);
+        return SocketConnectHandover.Run(_registration, request, irp, out violations);
     }
 }

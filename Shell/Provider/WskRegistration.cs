@@ -7,42 +7,22 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>WSK_CLIENT_DISPATCH: the version the client asks for (MAKE_WSK_VERSION(1,0) = 0x0100).</summary>
-/// <param name="Version">Requested WSK version.</param>
-public sealed record WskClientDispatch(ushort Version = 0x0100);
-
-/// <summary>WSK_CLIENT_NPI: the client's context and dispatch.</summary>
-/// <param name="ClientContext">Opaque client context.</param>
-/// <param name="Dispatch">The client dispatch.</param>
-public sealed record WskClientNpi(object? ClientContext, WskClientDispatch Dispatch);
-
-/// <summary>WSK_PROVIDER_NPI: the client handle and the provider's dispatch table, from one successful capture.</summary>
-/// <param name="Client">The WSK_CLIENT to pass to provider calls.</param>
-/// <param name="Dispatch">WSK_PROVIDER_DISPATCH.</param>
-public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispatch);
-
-/// <summary>The outcome of one capture: STATUS_SUCCESS with the NPI, or the status without one.</summary>
-/// <param name="Status">STATUS_SUCCESS, STATUS_DEVICE_NOT_READY, STATUS_NOINTERFACE or STATUS_CANCELLED (an abandoned wait).</param>
-/// <param name="Npi">The captured NPI exactly on success; the receiver releases it.</param>
-public sealed record CaptureCompletion(NtStatus Status, WskProviderNpi? Npi);
-
 /// <summary>
-/// WSK_REGISTRATION: WskRegister, WskCaptureProviderNPI, WskReleaseProviderNPI, WskDeregister (wsk-contract §7).
+/// WSK_REGISTRATION: WskRegister, WskCaptureProviderNPI, WskReleaseProviderNPI, WskDeregister (rule RegistrationPairs).
 /// Every successful capture yields its own <see cref="WskClient"/> so that a call through a released one is caught.
 /// A capture waits (<see cref="WskWait"/>) while the provider is not attached, on the provider's clock.
 /// <see cref="WskDeregister"/> returns once every capture is released, every socket closed and every pending call
 /// completed, as WSK's does; it also ends waiting captures and WSK_TRANSPORT_LIST_CHANGE IRPs.
 /// </summary>
-public sealed class WskRegistration
+public sealed partial class WskRegistration
 {
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<ClientId, WskClient> _clients = new();
-    private readonly Dictionary<SecurityDescriptorHandle, CachedDescriptor> _sds = new();
-    private readonly List<CaptureWaiter> _waiters = new();
-    private readonly List<Irp> _changeIrps = new();
+    private readonly SecurityDescriptorCache _sds = new();
+    private readonly CaptureWaiters _waiters;
+    private readonly TransportListChangeIrps _listChanges;
     private readonly TaskCompletionSource _deregistered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static long s_nextClient;
-    private static long s_nextSd;
     private int _captures;
     private int _sockets;
     private int _calls;
@@ -54,6 +34,8 @@ public sealed class WskRegistration
         ClientNpi = clientNpi;
         Provider = provider;
         Dispatch = new WskProviderDispatch(this);
+        _waiters = new CaptureWaiters(_gate);
+        _listChanges = new TransportListChangeIrps(this, _gate);
         provider.Changed += OnProviderChanged;
     }
 
@@ -76,10 +58,7 @@ public sealed class WskRegistration
     public int PendingCalls => Volatile.Read(ref _calls);
 
     /// <summary>Captures waiting for the provider right now.</summary>
-    public int WaitingCaptures
-    {
-        get { lock (_gate) return _waiters.Count; }
-    }
+    public int WaitingCaptures => _waiters.Count;
 
     /// <summary>True once <see cref="WskDeregister"/> has begun: captures are refused from then on.</summary>
     public bool IsDeregistering
@@ -92,18 +71,31 @@ public sealed class WskRegistration
 
     internal WskProviderDispatch Dispatch { get; }
 
-    /// <summary>The calling process, for a NULL OwningProcess (wsk-contract §1).</summary>
+    /// <summary>
+    /// Whether <paramref name="handle"/> is given and names a live SD cached by <paramref name="client"/>: the fact
+    /// validation takes.
+    /// </summary>
+    internal bool IsCachedSd(ClientId client, SecurityDescriptorHandle? handle) =>
+        handle is { } sd && _sds.Resolve(client, sd) is not null;
+
+    /// <summary>The calling process, for a NULL OwningProcess.</summary>
     public static ProcessId CallingProcess { get; } = new(Environment.ProcessId);
 
     /// <summary>WskRegister over the shared provider (the real OS transport).</summary>
     public static NtStatus WskRegister(WskClientNpi clientNpi, out WskRegistration registration) =>
         WskRegister(clientNpi, WskProvider.Shared, out registration);
 
-    /// <summary>WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests), attached at once.</summary>
-    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport, out WskRegistration registration) =>
+    /// <summary>
+    /// WskRegister over <paramref name="transport"/> (the real one, or a simulated one in tests), attached at once.
+    /// </summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport,
+        out WskRegistration registration) =>
         WskRegister(clientNpi, new WskProvider(transport), out registration);
 
-    /// <summary>WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its own pairing.</summary>
+    /// <summary>
+    /// WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its own
+    /// pairing.
+    /// </summary>
     public static NtStatus WskRegister(WskClientNpi clientNpi, WskProvider provider, out WskRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(clientNpi);
@@ -114,15 +106,16 @@ public sealed class WskRegistration
     }
 
     /// <summary>
-    /// WskCaptureProviderNPI: STATUS_SUCCESS with the NPI; STATUS_DEVICE_NOT_READY when the provider is not attached within
-    /// the wait (WSK_NO_WAIT: at once) or deregistration began (which also ends a wait); STATUS_NOINTERFACE for a version
-    /// the provider does not have. Blocks the calling thread for the wait; waiting requires PASSIVE_LEVEL.
+    /// WskCaptureProviderNPI: STATUS_SUCCESS with the NPI; STATUS_DEVICE_NOT_READY when the provider is not attached
+    /// within the wait (WSK_NO_WAIT: at once) or deregistration began (which also ends a wait); STATUS_NOINTERFACE for
+    /// a version the provider does not have. Blocks the calling thread for the wait; waiting requires PASSIVE_LEVEL.
     /// </summary>
     /// <param name="waitTimeoutMilliseconds">WSK_NO_WAIT (0), a timeout, or WSK_INFINITE_WAIT (0xFFFFFFFF).</param>
     /// <param name="providerNpi">The captured NPI on success.</param>
     /// <param name="irql">The caller's IRQL.</param>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, or a wait above PASSIVE_LEVEL.</exception>
-    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi, Irql irql = Irql.PassiveLevel)
+    public NtStatus WskCaptureProviderNpi(uint waitTimeoutMilliseconds, out WskProviderNpi? providerNpi,
+        Irql irql = Irql.PassiveLevel)
     {
         CheckWait(irql, waitTimeoutMilliseconds != WskWait.NoWait, "WskCaptureProviderNPI");
         var completion = BeginCapture(waitTimeoutMilliseconds).Task.GetAwaiter().GetResult();
@@ -134,16 +127,20 @@ public sealed class WskRegistration
     /// The awaitable capture: same outcomes as <see cref="WskCaptureProviderNpi"/> without blocking a thread.
     /// Cancelling the token abandons the wait (STATUS_CANCELLED, nothing captured).
     /// </summary>
-    public async ValueTask<CaptureCompletion> CaptureProviderNpiAsync(uint waitTimeoutMilliseconds, CancellationToken cancellationToken = default)
+    public async ValueTask<CaptureCompletion> CaptureProviderNpiAsync(uint waitTimeoutMilliseconds,
+        CancellationToken cancellationToken = default)
     {
         var waiter = BeginCapture(waitTimeoutMilliseconds);
         using var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(static w => ((CaptureWaiter)w!).Abandon(), waiter)
+            ? cancellationToken.Register(static w => ((CaptureWaiters.CaptureWaiter)w!).Abandon(), waiter)
             : default;
         return await waiter.Task.ConfigureAwait(false);
     }
 
-    /// <summary>WskReleaseProviderNPI for the capture that produced <paramref name="providerNpi"/>. Releasing twice is a contract violation.</summary>
+    /// <summary>
+    /// WskReleaseProviderNPI for the capture that produced <paramref name="providerNpi"/>. Releasing twice is a
+    /// contract violation.
+    /// </summary>
     public void WskReleaseProviderNpi(WskProviderNpi providerNpi)
     {
         ArgumentNullException.ThrowIfNull(providerNpi);
@@ -152,7 +149,8 @@ public sealed class WskRegistration
             bool first = providerNpi.Client.MarkReleased() && _clients.TryRemove(providerNpi.Client.Id, out _);
             Verifier?.OnReleased(providerNpi.Client, first);
             if (!first)
-                throw new WskContractViolationException(CallingRule.ClientReleased, "this provider NPI was already released");
+                throw new WskContractViolationException(CallingRule.ClientReleased,
+                    "this provider NPI was already released");
             _captures--;
             CheckDeregistered();
         }
@@ -161,7 +159,8 @@ public sealed class WskRegistration
     /// <summary>
     /// WskDeregister: refuses new captures from now on, ends waiting captures (STATUS_DEVICE_NOT_READY) and cancels
     /// WSK_TRANSPORT_LIST_CHANGE IRPs, then returns only when every captured NPI is released, every socket of this
-    /// registration closed and every pending call completed (wsk-contract §7). Blocks; requires PASSIVE_LEVEL.
+    /// registration closed and every pending call completed (rules DeregisterWaitsForReleases,
+    /// DeregisterCancelsListChange). Blocks; requires PASSIVE_LEVEL.
     /// </summary>
     public void WskDeregister(Irql irql = Irql.PassiveLevel)
     {
@@ -169,10 +168,12 @@ public sealed class WskRegistration
         DeregisterAsync().GetAwaiter().GetResult();
     }
 
-    /// <summary>WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would return.</summary>
+    /// <summary>
+    /// WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would return.
+    /// </summary>
     public Task DeregisterAsync()
     {
-        List<CaptureWaiter> waiters;
+        List<(CaptureWaiters.CaptureWaiter Waiter, CaptureEvent Event)> waiters;
         List<Irp> irps;
         lock (_gate)
         {
@@ -181,149 +182,34 @@ public sealed class WskRegistration
                 _deregistering = true;
                 Provider.Changed -= OnProviderChanged;
             }
-            waiters = new List<CaptureWaiter>(_waiters);
-            _waiters.Clear();
-            irps = new List<Irp>(_changeIrps);
-            _changeIrps.Clear();
+            waiters = _waiters.TakeAll(CaptureCommand.DeregisterBegins);
+            irps = _listChanges.TakeAll();
             CheckDeregistered();
         }
-        foreach (var w in waiters) w.Complete(new CaptureCompletion(NtStatus.DeviceNotReady, null));
-        foreach (var irp in irps) CompleteChangeIrp(irp, NtStatus.Cancelled);
+        foreach (var (w, e) in waiters) w.Complete(new CaptureCompletion(e.Status, null));
+        _listChanges.Complete(irps, NtStatus.Cancelled);
         Verifier?.OnDeregistered(this); // the pairing is kept: what is still open is the verifier's other findings
         return _deregistered.Task;
     }
 
-    /// <summary>The verifier watching this registration: its own, else the global one, else null (the common case).</summary>
-    internal WskVerifier? Verifier => Volatile.Read(ref _verifier) ?? WskVerifier.Global;
-
-    internal void AttachVerifier(WskVerifier verifier) => Volatile.Write(ref _verifier, verifier);
-
-    internal bool TryGetClient(ClientId id, out WskClient client) => _clients.TryGetValue(id, out client!);
-
-    internal void SocketOpened() => Interlocked.Increment(ref _sockets);
-
-    internal void SocketClosed()
-    {
-        if (Interlocked.Decrement(ref _sockets) == 0)
-            lock (_gate) CheckDeregistered();
-    }
-
-    /// <summary>A call's IRP went pending with the provider (deregistration waits for it).</summary>
-    internal void CallPending() => Interlocked.Increment(ref _calls);
-
-    /// <summary>A pending call's IRP completed.</summary>
-    internal void CallCompleted()
-    {
-        if (Interlocked.Decrement(ref _calls) == 0)
-            lock (_gate) CheckDeregistered();
-    }
-
-    // ------------------------------------------------------------------ security descriptors (WSK_CACHE_SD / WSK_RELEASE_SD)
-
-    internal SecurityDescriptorHandle CacheSd(ClientId owner, SecurityDescriptor descriptor)
-    {
-        var handle = new SecurityDescriptorHandle(Interlocked.Increment(ref s_nextSd));
-        lock (_sds) _sds[handle] = new CachedDescriptor(owner, descriptor);
-        return handle;
-    }
-
-    /// <summary>Releases a handle the owner holds; false for one it does not hold.</summary>
-    /// <exception cref="WskContractViolationException">A pending IRP still uses the SD.</exception>
-    internal bool ReleaseSd(ClientId owner, SecurityDescriptorHandle handle)
-    {
-        lock (_sds)
-        {
-            if (!_sds.TryGetValue(handle, out var entry) || entry.Owner != owner) return false;
-            if (entry.Pins > 0)
-                throw new WskContractViolationException(CallingRule.SecurityDescriptorInUse,
-                    $"SD {handle.Value} is used by {entry.Pins} pending IRP(s); release it after they complete");
-            return _sds.Remove(handle);
-        }
-    }
-
-    /// <summary>The descriptor behind a live handle of <paramref name="client"/>, or null.</summary>
-    internal SecurityDescriptor? ResolveSd(ClientId client, SecurityDescriptorHandle handle)
-    {
-        lock (_sds) return _sds.TryGetValue(handle, out var entry) && entry.Owner == client ? entry.Descriptor : null;
-    }
-
-    /// <summary>Marks the SD as used by a pending IRP until <see cref="UnpinSd"/>; null when it is not a live SD of the client.</summary>
-    internal SecurityDescriptor? PinSd(ClientId client, SecurityDescriptorHandle handle)
-    {
-        lock (_sds)
-        {
-            if (!_sds.TryGetValue(handle, out var entry) || entry.Owner != client) return null;
-            entry.Pins++;
-            return entry.Descriptor;
-        }
-    }
-
-    internal void UnpinSd(SecurityDescriptorHandle handle)
-    {
-        lock (_sds)
-            if (_sds.TryGetValue(handle, out var entry)) entry.Pins--;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="handle"/> is given and names a live SD cached by <paramref name="client"/>.
-    /// </summary>
-    internal bool IsCachedSd(ClientId client, SecurityDescriptorHandle? handle) =>
-        handle is { } sd && ResolveSd(client, sd) is not null;
-
-    // ------------------------------------------------------------------ WSK_TRANSPORT_LIST_CHANGE
-
-    /// <summary>Keeps <paramref name="irp"/> until the transport list changes; after deregistration began, cancels it at once.</summary>
-    internal void ArmTransportListChange(Irp irp)
-    {
-        lock (_gate)
-        {
-            if (!_deregistering)
-            {
-                _changeIrps.Add(irp);
-                Interlocked.Increment(ref _calls);
-                irp.SetCancelRoutine(new ChangeIrpCancel(this));
-                return;
-            }
-        }
-        irp.IoCompleteRequest(NtStatus.Cancelled);
-    }
-
-    private void CompleteChangeIrp(Irp irp, NtStatus status)
-    {
-        CallCompleted(); // before the completion routine, which may go on to deregister
-        irp.IoCompleteRequest(status);
-    }
-
-    private sealed class ChangeIrpCancel : IIrpCancelRoutine
-    {
-        private readonly WskRegistration _owner;
-
-        public ChangeIrpCancel(WskRegistration owner) => _owner = owner;
-
-        public void OnCancel(Irp irp)
-        {
-            bool mine;
-            lock (_owner._gate) mine = _owner._changeIrps.Remove(irp);
-            if (mine) _owner.CompleteChangeIrp(irp, NtStatus.Cancelled);
-        }
-    }
-
     // ------------------------------------------------------------------ captures
 
-    private CaptureWaiter BeginCapture(uint wait)
+    private CaptureWaiters.CaptureWaiter BeginCapture(uint wait)
     {
-        var waiter = new CaptureWaiter(this);
+        var waiter = _waiters.NewWaiter();
         lock (_gate)
         {
-            var (status, _) = CaptureRules.Outcome(wait, Provider.IsAttached ? 0 : null, _deregistering ? 0 : null);
-            if (ClientNpi.Dispatch.Version != 0x0100) waiter.Complete(new CaptureCompletion(NtStatus.NoInterface, null));
-            else if (status == NtStatus.Success) waiter.Complete(new CaptureCompletion(status, Capture()));
-            else if (_deregistering || wait == WskWait.NoWait) waiter.Complete(new CaptureCompletion(status, null));
-            else
+            if (ClientNpi.Dispatch.Version != 0x0100)
             {
-                _waiters.Add(waiter);
-                if (wait != WskWait.Infinite) waiter.StartTimer(Provider.Time, TimeSpan.FromMilliseconds(wait));
+                waiter.Complete(new CaptureCompletion(NtStatus.NoInterface, null));
+                return waiter;
             }
+            var e = waiter.Step(CaptureCommand.Begin(wait, Provider.IsAttached, _deregistering));
+            if (e.Kind == CaptureEventKind.WaitBegan)
+                _waiters.Wait(waiter, Provider.Time, e.Timed ? TimeSpan.FromMilliseconds(wait) : null);
+            else
+                waiter.Complete(new CaptureCompletion(e.Status,
+                    e.Kind == CaptureEventKind.Captured ? Capture() : null));
         }
         return waiter;
     }
@@ -343,23 +229,20 @@ public sealed class WskRegistration
         if (change == ProviderChange.TransportList)
         {
             List<Irp> irps;
-            lock (_gate)
-            {
-                irps = new List<Irp>(_changeIrps);
-                _changeIrps.Clear();
-            }
-            foreach (var irp in irps) CompleteChangeIrp(irp, NtStatus.Success);
+            lock (_gate) irps = _listChanges.TakeAll();
+            _listChanges.Complete(irps, NtStatus.Success);
             return;
         }
-        var ready = new List<(CaptureWaiter, WskProviderNpi)>();
+        var ready = new List<(CaptureWaiters.CaptureWaiter, WskProviderNpi)>();
         lock (_gate)
         {
             if (_deregistering) return;
-            foreach (var w in _waiters) ready.Add((w, Capture()));
-            _waiters.Clear();
+            foreach (var (w, e) in _waiters.TakeAll(CaptureCommand.ProviderReady))
+                if (e.Kind == CaptureEventKind.Captured) ready.Add((w, Capture()));
         }
         foreach (var (w, npi) in ready)
-            if (!w.Complete(new CaptureCompletion(NtStatus.Success, npi))) WskReleaseProviderNpi(npi); // abandoned meanwhile
+            if (!w.Complete(new CaptureCompletion(NtStatus.Success, npi)))
+                WskReleaseProviderNpi(npi); // abandoned meanwhile
     }
 
     /// <summary>Under <see cref="_gate"/>: finishes deregistration once nothing is left.</summary>
@@ -372,61 +255,10 @@ public sealed class WskRegistration
     private static void CheckWait(Irql irql, bool waits, string call)
     {
         if (irql > Irql.DispatchLevel)
-            throw new WskContractViolationException(CallingRule.IrqlAboveDispatch, $"{call} requires IRQL <= DISPATCH_LEVEL");
+            throw new WskContractViolationException(CallingRule.IrqlAboveDispatch,
+                $"{call} requires IRQL <= DISPATCH_LEVEL");
         if (waits && irql > Irql.PassiveLevel)
-            throw new WskContractViolationException(CallingRule.WaitAbovePassive, $"{call} may wait only at PASSIVE_LEVEL");
+            throw new WskContractViolationException(CallingRule.WaitAbovePassive,
+                $"{call} may wait only at PASSIVE_LEVEL");
     }
-
-    private sealed class CachedDescriptor
-    {
-        public CachedDescriptor(ClientId owner, SecurityDescriptor descriptor)
-        {
-            Owner = owner;
-            Descriptor = descriptor;
-        }
-
-        public ClientId Owner { get; }
-        public SecurityDescriptor Descriptor { get; }
-        public int Pins { get; set; }
-    }
-
-    /// <summary>One waiting capture: ends once, by the provider attaching, its timer, deregistration or abandonment.</summary>
-    private sealed class CaptureWaiter
-    {
-        private readonly WskRegistration _owner;
-        private readonly TaskCompletionSource<CaptureCompletion> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private ITimer? _timer;
-
-        public CaptureWaiter(WskRegistration owner) => _owner = owner;
-
-        public Task<CaptureCompletion> Task => _done.Task;
-
-        public void StartTimer(TimeProvider time, TimeSpan due) =>
-            _timer = time.CreateTimer(static w => ((CaptureWaiter)w!).Expire(NtStatus.DeviceNotReady), this, due, Timeout.InfiniteTimeSpan);
-
-        public void Abandon() => Expire(NtStatus.Cancelled);
-
-        public bool Complete(CaptureCompletion completion)
-        {
-            _timer?.Dispose();
-            return _done.TrySetResult(completion);
-        }
-
-        private void Expire(NtStatus status)
-        {
-            bool mine;
-            lock (_owner._gate) mine = _owner._waiters.Remove(this);
-            if (mine) Complete(new CaptureCompletion(status, null));
-        }
-    }
-}
-
-/// <summary>Wait values for <see cref="WskRegistration.WskCaptureProviderNpi"/>.</summary>
-public static class WskWait
-{
-    /// <summary>WSK_NO_WAIT: return at once.</summary>
-    public const uint NoWait = CaptureRules.NoWait;
-
-    /// <summary>WSK_INFINITE_WAIT: wait as long as it takes.</summary>
-    public const uint Infinite = CaptureRules.InfiniteWait;
 }

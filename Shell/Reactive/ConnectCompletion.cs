@@ -16,6 +16,6 @@ public sealed record ConnectCompletion(NtStatus Status, WskConnectedSocket? Sock
     /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
     public bool WasPending => ReturnStatus.IsPending;
 
-    internal static ConnectCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, irp.ParameterViolations);
+    internal static ConnectCompletion From(Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<ConnectRule>> violations) =>
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, violations);
 }

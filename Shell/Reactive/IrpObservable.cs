@@ -6,20 +6,27 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// A cold observable of one IRP-based call: each subscription makes the call with its own IRP and emits exactly one
-/// result built from the IRP and the return status, then completes. A failure is an <c>OnNext</c> with its status; only a
-/// caller bug (a <see cref="WskContractViolationException"/>) is an <c>OnError</c>. Disposing before the completion
-/// cancels the IRP, and a result that arrives nevertheless is handed to the orphan handler (a socket is closed, never leaked).
+/// result built from the IRP, the return status and what else the call gave back (its detail), then completes. A
+/// failure is an <c>OnNext</c> with its status; only a caller bug (a <see cref="WskContractViolationException"/>) is an
+/// <c>OnError</c>. Disposing before the completion cancels the IRP, and a result that arrives nevertheless is handed to
+/// the orphan handler (a socket is closed, never leaked).
 /// </summary>
-/// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per observable).</typeparam>
+/// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per
+/// observable).</typeparam>
+/// <typeparam name="TDetail">
+/// What the call gives back beside its status (the rules a rejected call broke, an output buffer), kept per
+/// subscription.
+/// </typeparam>
 /// <typeparam name="TResult">What a subscriber receives.</typeparam>
-internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
+internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TResult>
 {
     private readonly TState _state;
-    private readonly Func<TState, Irp, NtStatus> _call;
-    private readonly Func<Irp, NtStatus, TResult> _result;
+    private readonly Func<TState, Irp, (NtStatus Returned, TDetail Detail)> _call;
+    private readonly Func<Irp, NtStatus, TDetail, TResult> _result;
     private readonly Action<Irp>? _orphan;
 
-    public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result, Action<Irp>? orphan)
+    public IrpObservable(TState state, Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call,
+        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan)
     {
         _state = state;
         _call = call;
@@ -48,13 +55,14 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
             return NtStatus.MoreProcessingRequired;
         };
 
-        private readonly IrpObservable<TState, TResult> _owner;
+        private readonly IrpObservable<TState, TDetail, TResult> _owner;
         private readonly IObserver<TResult> _observer;
         private readonly Irp _irp = new();
         private NtStatus _returned;
+        private TDetail _detail = default!;
         private int _flags;
 
-        public Subscription(IrpObservable<TState, TResult> owner, IObserver<TResult> observer)
+        public Subscription(IrpObservable<TState, TDetail, TResult> owner, IObserver<TResult> observer)
         {
             _owner = owner;
             _observer = observer;
@@ -65,7 +73,7 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
             _irp.SetCompletionRoutine(OnIrpCompleted, this);
             try
             {
-                _returned = _owner._call(_owner._state, _irp);
+                (_returned, _detail) = _owner._call(_owner._state, _irp);
             }
             catch (WskContractViolationException e)
             {
@@ -83,7 +91,9 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
                 _irp.Cancel();
         }
 
-        /// <summary>Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.</summary>
+        /// <summary>
+        /// Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.
+        /// </summary>
         private int? Set(int flag)
         {
             int old, now;
@@ -98,10 +108,11 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(_owner._result(_irp, _returned));
+                _observer.OnNext(_owner._result(_irp, _returned, _detail));
                 _observer.OnCompleted();
             }
-            else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed) && (old & (Completed | Disposed)) != (Completed | Disposed))
+            else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed)
+                     && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
                 // Nobody will receive this result: the subscriber left before the completion reached it.
                 _owner._orphan?.Invoke(_irp);
@@ -110,3 +121,27 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
         }
     }
 }
+
+/// <summary>
+/// <see cref="IrpObservable{TState, TDetail, TResult}"/> for a call that gives back nothing but its status: the
+/// result is built from the IRP and the return status alone.
+/// </summary>
+/// <typeparam name="TState">What the call needs.</typeparam>
+/// <typeparam name="TResult">What a subscriber receives.</typeparam>
+internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
+{
+    private readonly IrpObservable<StatusCall<TState, TResult>, Func<Irp, NtStatus, TResult>, TResult> _inner;
+
+    public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result,
+        Action<Irp>? orphan) =>
+        // The result builder rides along as the detail, so no closure is made for it.
+        _inner = new(new StatusCall<TState, TResult>(state, call, result),
+            static (c, irp) => (c.Call(c.State, irp), c.Result), static (irp, returned, build) => build(irp, returned),
+            orphan);
+
+    public IDisposable Subscribe(IObserver<TResult> observer) => _inner.Subscribe(observer);
+}
+
+/// <summary>A status-only call and its result builder, as the state of the observable that makes it.</summary>
+internal readonly record struct StatusCall<TState, TResult>(
+    TState State, Func<TState, Irp, NtStatus> Call, Func<Irp, NtStatus, TResult> Result);

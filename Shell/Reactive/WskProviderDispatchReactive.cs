@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -18,8 +19,10 @@ public static class WskProviderDispatchReactive
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
-        return new IrpObservable<(WskProviderDispatch, ConnectRequest), ConnectCompletion>((dispatch, request),
-            static (s, irp) => s.Item1.WskSocketConnect(s.Item2, irp), ConnectCompletion.From, CloseOrphan);
+        return new IrpObservable<(WskProviderDispatch, ConnectRequest), IReadOnlyList<RuleViolation<ConnectRule>>,
+            ConnectCompletion>((dispatch, request),
+            static (s, irp) => (s.Item1.WskSocketConnect(s.Item2, irp, out var violations), violations),
+            ConnectCompletion.From, CloseOrphan);
     }
 
     /// <summary>A socket that connected after its subscriber left is closed: nobody else will.</summary>
@@ -36,7 +39,7 @@ public static class WskProviderDispatchReactive
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
         var irp = new Irp();
-        var returned = dispatch.WskSocketConnect(request, irp);
+        var returned = dispatch.WskSocketConnect(request, irp, out var violations);
         if (returned.IsPending)
         {
             var registration = cancellationToken.CanBeCanceled
@@ -48,9 +51,10 @@ public static class WskProviderDispatchReactive
             }
             finally
             {
-                registration.Unregister(); // never waits for a cancel still running elsewhere: it finds the IRP completed
+                // Never waits for a cancel still running elsewhere: it finds the IRP completed.
+                registration.Unregister();
             }
         }
-        return ConnectCompletion.From(irp, returned);
+        return ConnectCompletion.From(irp, returned, violations);
     }
 }

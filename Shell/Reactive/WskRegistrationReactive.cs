@@ -7,30 +7,36 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// The reactive forms of WskControlClient and of the registration life cycle (wsk-contract §5, §7). Each is cold: the
+/// The reactive forms of WskControlClient and of the registration life cycle (rules TransportListChange,
+/// RegistrationPairs, CaptureWait). Each is cold: the
 /// call is made per subscription. Waits run on the provider's clock, so a test drives them in virtual time.
 /// </summary>
 public static class WskRegistrationReactive
 {
     /// <summary>
-    /// WskControlClient. WSK_TRANSPORT_LIST_CHANGE takes an IRP: the completion arrives when the list changes (STATUS_SUCCESS)
-    /// or deregistration cancels it (STATUS_CANCELLED); disposing first cancels the IRP. Every other code answers inside
-    /// the call, without an IRP; <paramref name="outputSize"/> bytes are offered as its output buffer.
+    /// WskControlClient. WSK_TRANSPORT_LIST_CHANGE takes an IRP: the completion arrives when the list changes
+    /// (STATUS_SUCCESS) or deregistration cancels it (STATUS_CANCELLED); disposing first cancels the IRP. Every other
+    /// code answers inside the call, without an IRP; <paramref name="outputSize"/> bytes are offered as its output
+    /// buffer.
     /// </summary>
-    public static IObservable<OperationCompletion> ControlClient(this WskProviderDispatch dispatch, WskClient client, uint controlCode,
-        object? input = null, long inputSize = 0, int outputSize = 0)
+    public static IObservable<OperationCompletion> ControlClient(this WskProviderDispatch dispatch, WskClient client,
+        uint controlCode, object? input = null, long inputSize = 0, int outputSize = 0)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(client);
         if (controlCode == ClientControlCodes.TransportListChange)
             return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
-                static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp),
-                static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null);
+                static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0,
+                    null, out _, irp),
+                static (irp, returned) => OperationCompletion.From(irp, returned, Array.Empty<RuleViolation<SocketRule>>()),
+                null);
         return Observable.Defer(() =>
         {
             var output = outputSize > 0 ? new byte[outputSize] : null;
-            var status = dispatch.WskControlClient(client, controlCode, inputSize, input, outputSize, output, out long returned, null);
-            return Observable.Return(new OperationCompletion(status, output, returned, status, Array.Empty<RuleViolation<SocketRule>>()));
+            var status = dispatch.WskControlClient(client, controlCode, inputSize, input, outputSize, output,
+                out long returned, null);
+            return Observable.Return(
+                new OperationCompletion(status, output, returned, status, Array.Empty<RuleViolation<SocketRule>>()));
         });
     }
 
@@ -45,7 +51,8 @@ public static class WskRegistrationReactive
     /// WskCaptureProviderNPI without blocking: one capture per subscription, exactly one completion. Disposing while it
     /// waits abandons the wait; an NPI captured after the subscriber left is released.
     /// </summary>
-    public static IObservable<CaptureCompletion> Capture(this WskRegistration registration, uint waitTimeoutMilliseconds)
+    public static IObservable<CaptureCompletion> Capture(this WskRegistration registration,
+        uint waitTimeoutMilliseconds)
     {
         ArgumentNullException.ThrowIfNull(registration);
         return Observable.Create<CaptureCompletion>(observer =>
@@ -66,7 +73,8 @@ public static class WskRegistrationReactive
                 {
                     registration.WskReleaseProviderNpi(npi);
                 }
-            }, CancellationToken.None, System.Threading.Tasks.TaskContinuationOptions.ExecuteSynchronously, System.Threading.Tasks.TaskScheduler.Default);
+            }, CancellationToken.None, System.Threading.Tasks.TaskContinuationOptions.ExecuteSynchronously,
+                System.Threading.Tasks.TaskScheduler.Default);
             return Disposable.Create(() =>
             {
                 if (Interlocked.CompareExchange(ref state, Gone, Open) == Open) cancel.Cancel();

@@ -5,84 +5,114 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>The outcome of one WskSocket: the unbound socket exactly on STATUS_SUCCESS (the receiver closes it).</summary>
+/// <summary>
+/// The outcome of one WskSocket: the unbound socket exactly on STATUS_SUCCESS (the receiver closes it).
+/// </summary>
 /// <param name="Status">The IRP's final status.</param>
 /// <param name="Socket">The new socket on success.</param>
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected call, every rule it broke.</param>
-public sealed record SocketCompletion(NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<RuleViolation<SocketRule>> Violations)
+public sealed record SocketCompletion(
+    NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
-    internal static SocketCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned, irp.SocketViolations());
+    internal static SocketCompletion From(Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned,
+            violations);
 }
 
-/// <summary>The outcome of an IRP-based call that makes no socket (WskBind, WskControlSocket, WskControlClient).</summary>
+/// <summary>
+/// The outcome of an IRP-based call that makes no socket (WskBind, WskControlSocket, WskControlClient).
+/// </summary>
 /// <param name="Status">The IRP's final status (or the return status of a call made without an IRP).</param>
 /// <param name="Output">What the call wrote to its output buffer (null when it had none).</param>
 /// <param name="OutputSizeReturned">Bytes written, or bytes needed with STATUS_BUFFER_OVERFLOW.</param>
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected WskBind, every rule it broke.</param>
-public sealed record OperationCompletion(NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
+public sealed record OperationCompletion(
+    NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
     IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
     /// <summary>The output as a ULONG (an option's value), or null when fewer than 4 bytes came back.</summary>
-    public uint? Value => Output is { Length: >= 4 } && Status.IsSuccess ? BinaryPrimitives.ReadUInt32LittleEndian(Output) : null;
+    public uint? Value =>
+        Output is { Length: >= 4 } && Status.IsSuccess ? BinaryPrimitives.ReadUInt32LittleEndian(Output) : null;
+
+    /// <summary>A call with no output buffer: its status, and the rules it broke when it was rejected.</summary>
+    internal static OperationCompletion From(Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
+        new(irp.FinalStatusOfFreshCall(returned), null, 0, returned, violations);
 }
 
 /// <summary>
-/// The reactive forms of the three-step path (wsk-contract §1): cold observables, one call with its own IRP per
+/// The reactive forms of the three-step path: cold observables, one call with its own IRP per
 /// subscription, exactly one completion then <c>OnCompleted</c>; a failure is a status, a caller bug an <c>OnError</c>;
 /// disposing a pending call cancels its IRP, and a socket that arrives anyway is closed.
 /// </summary>
 public static class WskThreeStep
 {
-    private static readonly Action<Irp> CloseOrphanSocket = static irp => (irp.IoStatus.Information as WskUnconnectedSocket)?.WskCloseSocket(new Irp());
+    private static readonly Action<Irp> CloseOrphanSocket =
+        static irp => (irp.IoStatus.Information as WskUnconnectedSocket)?.WskCloseSocket(new Irp());
 
     /// <summary>WskSocket.</summary>
     public static IObservable<SocketCompletion> Socket(this WskProviderDispatch dispatch, SocketRequest request)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
-        return new IrpObservable<(WskProviderDispatch, SocketRequest), SocketCompletion>((dispatch, request),
-            static (s, irp) => s.Item1.WskSocket(s.Item2, irp), SocketCompletion.From, CloseOrphanSocket);
+        return new IrpObservable<(WskProviderDispatch, SocketRequest), IReadOnlyList<RuleViolation<SocketRule>>,
+            SocketCompletion>((dispatch, request),
+            static (s, irp) => (s.Item1.WskSocket(s.Item2, irp, out var violations), violations),
+            SocketCompletion.From, CloseOrphanSocket);
     }
 
     /// <summary>WskBind.</summary>
     public static IObservable<OperationCompletion> Bind(this WskUnconnectedSocket socket, SockAddr localAddress)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return new IrpObservable<(WskUnconnectedSocket, SockAddr), OperationCompletion>((socket, localAddress),
-            static (s, irp) => s.Item1.WskBind(s.Item2, 0, irp),
-            static (irp, returned) => new OperationCompletion(irp.FinalStatusOfFreshCall(returned), null, 0, returned, irp.SocketViolations()), null);
+        return new IrpObservable<(WskUnconnectedSocket, SockAddr), IReadOnlyList<RuleViolation<SocketRule>>,
+            OperationCompletion>((socket, localAddress),
+            static (s, irp) => (s.Item1.WskBind(s.Item2, 0, irp, out var violations), violations),
+            OperationCompletion.From, null);
     }
 
-    /// <summary>WskConnect: the connected <see cref="WskConnectedSocket"/> in the completion, as WskSocketConnect's observable gives it.</summary>
+    /// <summary>
+    /// WskConnect: the connected <see cref="WskConnectedSocket"/> in the completion, as WskSocketConnect's observable
+    /// gives it. Its <see cref="ConnectCompletion.Violations"/> stay empty: a rejected WskConnect breaks three-step
+    /// rules, which the call with the out list gives.
+    /// </summary>
     public static IObservable<ConnectCompletion> Connect(this WskUnconnectedSocket socket, SockAddr remoteAddress)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<(WskUnconnectedSocket, SockAddr), ConnectCompletion>((socket, remoteAddress),
-            static (s, irp) => s.Item1.WskConnect(s.Item2, 0, irp), ConnectCompletion.From, WskProviderDispatchReactive.CloseOrphan);
+            static (s, irp) => s.Item1.WskConnect(s.Item2, 0, irp),
+            static (irp, returned) => ConnectCompletion.From(irp, returned, Array.Empty<RuleViolation<ConnectRule>>()),
+            WskProviderDispatchReactive.CloseOrphan);
     }
 
-    /// <summary>WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into <paramref name="outputSize"/> bytes.</summary>
-    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket, uint requestType, uint level, uint code,
-        byte[]? input = null, int outputSize = 0)
+    /// <summary>
+    /// WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into
+    /// <paramref name="outputSize"/> bytes.
+    /// </summary>
+    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket, uint requestType,
+        uint level, uint code, byte[]? input = null, int outputSize = 0)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return new IrpObservable<ControlCall, OperationCompletion>(new ControlCall(socket, requestType, level, code, input, outputSize),
+        return new IrpObservable<ControlCall, byte[]?, OperationCompletion>(
+            new ControlCall(socket, requestType, level, code, input, outputSize),
             static (c, irp) =>
             {
-                // Each subscription has its own IRP, so the IRP can carry its own output buffer to the result.
+                // Each subscription has its own output buffer; it travels with the call's result to the completion.
                 var output = c.OutputSize > 0 ? new byte[c.OutputSize] : null;
-                if (output is not null) OutputOf.AddOrUpdate(irp, output);
-                return c.Socket.WskControlSocket(c.Type, c.Code, c.Level, c.Input?.Length ?? 0, c.Input, output?.Length ?? 0, output, out _, irp);
+                var returned = c.Socket.WskControlSocket(c.Type, c.Code, c.Level, c.Input?.Length ?? 0, c.Input,
+                    output?.Length ?? 0, output, out _, irp);
+                return (returned, output);
             },
-            static (irp, returned) => new OperationCompletion(irp.IoStatus.Status, OutputOf.TryGetValue(irp, out var o) ? o : null,
+            static (irp, returned, output) => new OperationCompletion(irp.IoStatus.Status, output,
                 irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null);
     }
 
-    /// <summary>WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, IPV6_V6ONLY).</summary>
-    public static IObservable<OperationCompletion> SetOption(this WskUnconnectedSocket socket, uint level, uint code, uint value)
+    /// <summary>
+    /// WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, IPV6_V6ONLY).
+    /// </summary>
+    public static IObservable<OperationCompletion> SetOption(this WskUnconnectedSocket socket, uint level, uint code,
+        uint value)
     {
         var input = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(input, value);
@@ -93,7 +123,6 @@ public static class WskThreeStep
     public static IObservable<OperationCompletion> GetOption(this WskUnconnectedSocket socket, uint level, uint code) =>
         socket.ControlSocket(ControlSocketRequests.GetOption, level, code, outputSize: sizeof(uint));
 
-    private sealed record ControlCall(WskUnconnectedSocket Socket, uint Type, uint Level, uint Code, byte[]? Input, int OutputSize);
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Irp, byte[]> OutputOf = new();
+    private sealed record ControlCall(
+        WskUnconnectedSocket Socket, uint Type, uint Level, uint Code, byte[]? Input, int OutputSize);
 }

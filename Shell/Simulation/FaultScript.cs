@@ -10,7 +10,9 @@ public enum ConnectFault : byte
     None,
     /// <summary>The host answers the SYN with a reset: STATUS_CONNECTION_REFUSED.</summary>
     Refuse,
-    /// <summary>Nothing ever answers: pending until cancelled, or STATUS_IO_TIMEOUT once the retry budget is spent.</summary>
+    /// <summary>
+    /// Nothing ever answers: pending until cancelled, or STATUS_IO_TIMEOUT once the retry budget is spent.
+    /// </summary>
     BlackHole,
     /// <summary>No route to the network: STATUS_NETWORK_UNREACHABLE.</summary>
     NetworkUnreachable,
@@ -20,20 +22,24 @@ public enum ConnectFault : byte
     AddressInUse,
 }
 
-/// <summary>When the transport gives its answer relative to the Connect call (wsk-contract §3: both paths are legal).</summary>
+/// <summary>
+/// When the transport gives its answer relative to the Connect call (rule PendingCompletesLater: both paths are legal).
+/// </summary>
 public enum CompletionTiming : byte
 {
     /// <summary>Answered inside the call (the provider returns the final status, IRP already completed).</summary>
     Inline,
     /// <summary>Answered later, after <see cref="FaultScript.Delay"/> of virtual time.</summary>
     Pending,
-    /// <summary>Answered through the sink before Connect returns PENDING (the completion overtakes the return).</summary>
+    /// <summary>
+    /// Answered through the sink before Connect returns PENDING (the completion overtakes the return).
+    /// </summary>
     BeforeReturn,
 }
 
 /// <summary>
-/// One scripted behaviour of the simulated network for a connect, and of the connection it may open. Immutable: the same
-/// script on the same seed gives the same trace.
+/// One scripted behaviour of the simulated network for a connect, and of the connection it may open. Immutable: the
+/// same script on the same seed gives the same trace.
 /// </summary>
 /// <param name="Fault">What happens to the SYN.</param>
 /// <param name="Timing">Inline, pending or answered before the call returns.</param>
@@ -42,9 +48,12 @@ public enum CompletionTiming : byte
 /// For <see cref="ConnectFault.BlackHole"/>: SYN retransmissions before STATUS_IO_TIMEOUT (the first waits
 /// <see cref="InitialRetransmit"/>, each next one twice as long); null waits forever, until cancel.
 /// </param>
-/// <param name="IgnoresCancel">The answer is already on its way: a cancel loses the race and the real result completes the IRP.</param>
-/// <param name="ResetAfterBytes">An opened connection is reset by the peer once the peer has received this many bytes.</param>
-/// <param name="ReceiveWindow">The peer's receive window in bytes: a slow reader holds the sender back at this much.</param>
+/// <param name="IgnoresCancel">The answer is already on its way: a cancel loses the race and the real result completes
+/// the IRP.</param>
+/// <param name="ResetAfterBytes">An opened connection is reset by the peer once the peer has received this many
+/// bytes.</param>
+/// <param name="ReceiveWindow">The peer's receive window in bytes: a slow reader holds the sender back at this
+/// much.</param>
 public sealed record FaultScript(
     ConnectFault Fault = ConnectFault.None,
     CompletionTiming Timing = CompletionTiming.Inline,
@@ -67,11 +76,15 @@ public sealed record FaultScript(
     public static FaultScript PendingFor(TimeSpan delay, ConnectFault fault = ConnectFault.None) =>
         new(fault, CompletionTiming.Pending, delay);
 
-    /// <summary>A black hole; with a budget it times out after 1 + 2 + … + 2^(budget-1) seconds, the SYN retransmissions.</summary>
-    public static FaultScript BlackHoleWith(int? retryBudget) => new(ConnectFault.BlackHole, CompletionTiming.Pending, RetryBudget: retryBudget);
+    /// <summary>
+    /// A black hole; with a budget it times out after 1 + 2 + … + 2^(budget-1) seconds, the SYN retransmissions.
+    /// </summary>
+    public static FaultScript BlackHoleWith(int? retryBudget) =>
+        new(ConnectFault.BlackHole, CompletionTiming.Pending, RetryBudget: retryBudget);
 
     /// <summary>When a black hole gives up (null: never).</summary>
-    public TimeSpan? GiveUpAfter => RetryBudget is { } n ? InitialRetransmit * ((1L << Math.Clamp(n, 0, 30)) - 1) : null;
+    public TimeSpan? GiveUpAfter =>
+        RetryBudget is { } n ? InitialRetransmit * ((1L << Math.Clamp(n, 0, 30)) - 1) : null;
 
     /// <summary>The status the connect ends with when nothing cancels it (null: it never ends by itself).</summary>
     public NtStatus? Outcome(bool listening) => Fault switch

@@ -3,7 +3,9 @@ using Wsk.Core;
 
 namespace Wsk.Shell.Simulation;
 
-/// <summary>A listening port of the simulated network: it accepts every connect that reaches it and queues the peers.</summary>
+/// <summary>
+/// A listening port of the simulated network: it accepts every connect that reaches it and queues the peers.
+/// </summary>
 public sealed class SimulatedListener
 {
     private readonly Queue<SimulatedPeer> _accepted = new();

@@ -3,8 +3,8 @@ using System;
 namespace Wsk.Shell.Simulation;
 
 /// <summary>
-/// The far end of a simulated connection, driven by the test: it writes, reads (a slow reader that never reads holds our
-/// sends back at its receive window), ends its stream and resets. Nothing here blocks or waits.
+/// The far end of a simulated connection, driven by the test: it writes, reads (a slow reader that never reads holds
+/// our sends back at its receive window), ends its stream and resets. Nothing here blocks or waits.
 /// </summary>
 public sealed class SimulatedPeer
 {
@@ -39,7 +39,9 @@ public sealed class SimulatedPeer
     /// <summary>Sends <paramref name="data"/> to us; false when the connection can no longer carry it.</summary>
     public bool Write(ReadOnlySpan<byte> data) => _connection.PeerWrite(data);
 
-    /// <summary>Reads up to <paramref name="max"/> bytes of what we sent (opening the window for our waiting sends).</summary>
+    /// <summary>
+    /// Reads up to <paramref name="max"/> bytes of what we sent (opening the window for our waiting sends).
+    /// </summary>
     public byte[] Read(int max = int.MaxValue) => _connection.PeerRead(max);
 
     /// <summary>Ends the peer's stream (FIN): our receives see 0 bytes after the data.</summary>

@@ -12,19 +12,21 @@ internal sealed class SimulatedPendingConnect : ITransportCancel
 {
     private readonly SimulatedNetwork _network;
     private readonly long _id;
-    private readonly ValidConnect _connect;
+    private readonly SockAddr _local;
+    private readonly SockAddr _remote;
     private readonly FaultScript _script;
     private readonly SimulatedListener? _listener;
     private readonly ITransportConnectSink _sink;
     private IDisposable? _timer;
     private int _answered;
 
-    public SimulatedPendingConnect(SimulatedNetwork network, long id, ValidConnect connect, FaultScript script, SimulatedListener? listener,
-        ITransportConnectSink sink)
+    public SimulatedPendingConnect(SimulatedNetwork network, long id, SockAddr local, SockAddr remote,
+        FaultScript script, SimulatedListener? listener, ITransportConnectSink sink)
     {
         _network = network;
         _id = id;
-        _connect = connect;
+        _local = local;
+        _remote = remote;
         _script = script;
         _listener = listener;
         _sink = sink;
@@ -38,7 +40,9 @@ internal sealed class SimulatedPendingConnect : ITransportCancel
         return TransportConnectResult.Done(status, connection);
     }
 
-    /// <summary>Answers after <paramref name="due"/> of virtual time; never, for a black hole without a retry budget.</summary>
+    /// <summary>
+    /// Answers after <paramref name="due"/> of virtual time; never, for a black hole without a retry budget.
+    /// </summary>
     public void Arm(TimeSpan? due)
     {
         if (due is { } after) Volatile.Write(ref _timer, _network.After(after, Fire));
@@ -63,15 +67,15 @@ internal sealed class SimulatedPendingConnect : ITransportCancel
         if (Interlocked.Exchange(ref _answered, 1) != 0) return;
         Interlocked.Exchange(ref _timer, null)?.Dispose();
         _network.Record($"connect #{_id} cancelled");
-        _network.Unbind(_connect.LocalAddress);
+        _network.Unbind(_local);
         _sink.OnConnectCompleted(NtStatus.Cancelled, null);
     }
 
     private (NtStatus, ITransportConnection?) Outcome()
     {
         var status = _script.Outcome(_listener is not null) ?? NtStatus.IoTimeout;
-        if (status == NtStatus.Success) return (status, _network.Open(_id, _connect, _script, _listener));
-        _network.Unbind(_connect.LocalAddress);
+        if (status == NtStatus.Success) return (status, _network.Open(_id, _local, _remote, _script, _listener));
+        _network.Unbind(_local);
         return (status, null);
     }
 }

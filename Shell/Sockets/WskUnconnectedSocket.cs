@@ -1,5 +1,8 @@
+using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Threading;
+using LanguageExt;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -7,10 +10,10 @@ namespace Wsk.Shell;
 /// <summary>
 /// A connection socket made by WskSocket, before it is connected: the three-step path. Options are set
 /// with <see cref="WskControlSocket"/> before WskBind; WskConnect needs a bound socket. When
-/// WskConnect succeeds its IRP carries the connected <see cref="WskConnectedSocket"/> (the same type WskSocketConnect returns),
-/// which is this socket from then on: close either one, not both.
+/// WskConnect succeeds its IRP carries the connected <see cref="WskConnectedSocket"/> (the same type WskSocketConnect
+/// returns), which is this socket from then on: close either one, not both.
 /// </summary>
-public sealed class WskUnconnectedSocket : IConnectHandover
+public sealed partial class WskUnconnectedSocket : IConnectHandover
 {
     private readonly object _gate = new();
     private readonly WskRegistration _registration;
@@ -28,8 +31,8 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     private volatile bool _released;
     private int _closed;
 
-    internal WskUnconnectedSocket(WskRegistration registration, WskClient client, ITransportSocket transport, SocketRequest request,
-        SecurityDescriptor? descriptor)
+    internal WskUnconnectedSocket(WskRegistration registration, WskClient client, ITransportSocket transport,
+        SocketRequest request, SecurityDescriptor? descriptor)
     {
         _registration = registration;
         _client = client;
@@ -72,12 +75,14 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// <summary>
     /// PFN_WSK_CONTROL_SOCKET for the options of the three-step path: SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE
     /// (ULONG), SO_WSK_SECURITY (a pointer-sized SD handle; a get caches a copy the client must release), IPV6_V6ONLY.
-    /// Each needs an IRP: without one the call gate answers STATUS_INVALID_PARAMETER (CallingRule.IrpMissing, a returned
-    /// status, nothing completed); the IRP completes inside the call with the returned status.
+    /// Each needs an IRP: without one the call gate answers STATUS_INVALID_PARAMETER (CallingRule.IrpMissing, a
+    /// returned status, nothing completed); the IRP completes inside the call with the returned status.
     /// </summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
-        long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
+    /// socket.</exception>
+    public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize,
+        byte[]? inputBuffer, long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp,
+        Irql irql = Irql.PassiveLevel)
     {
         outputSizeReturned = 0;
         if (Enter(nameof(WskControlSocket), irp, irpRequired: true, irql) is { } refused) return refused;
@@ -85,11 +90,13 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         OptionDecision decision;
         lock (_gate)
         {
-            var call = new OptionCall(requestType, controlCode, level, inputSize, inputBuffer, outputSize, outputBuffer?.Length ?? -1,
+            var call = new OptionCall(requestType, controlCode, level, inputSize, inputBuffer, outputSize,
+                outputBuffer?.Length ?? -1,
                 irp is not null, Family, _phase);
             decision = _phase is SocketPhase.Created or SocketPhase.Bound
                 ? SocketOptionRules.Decide(call, _options, h => _registration.ResolveSd(_client.Id, h))
-                : new OptionDecision(NtStatus.InvalidDeviceState, _options, OptionAction.None); // connected: the WskConnectedSocket's business
+                // Connected: the WskConnectedSocket's business.
+                : new OptionDecision(NtStatus.InvalidDeviceState, _options, OptionAction.None);
             status = decision.Status;
             if (decision.Action == OptionAction.Set)
             {
@@ -109,7 +116,8 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     }
 
     /// <summary>PFN_WSK_BIND with the SOCKADDR bytes the pointer designates (Windows layout).</summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
+    /// socket.</exception>
     public NtStatus WskBind(byte[]? localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
         WskBind(localAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(localAddress), flags, irp, irql);
 
@@ -118,21 +126,33 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// before the OS is asked; otherwise the OS binds. The IRP completes inside the call. No IRP returns
     /// STATUS_INVALID_PARAMETER, completing nothing.
     /// </summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
+    /// socket.</exception>
+    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
+        WskBind(localAddress, flags, irp, out _, irql);
+
+    /// <summary>
+    /// WskBind with the reasons of a rejection: <paramref name="violations"/> lists every rule a bind rejected by
+    /// validation broke (the status returned is the first one's), and is empty for any other outcome.
+    /// </summary>
+    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
+    /// socket.</exception>
+    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp, out IReadOnlyList<RuleViolation<SocketRule>> violations,
+        Irql irql = Irql.PassiveLevel)
     {
+        violations = Array.Empty<RuleViolation<SocketRule>>();
         if (Enter(nameof(WskBind), irp, irpRequired: true, irql) is { } refused) return refused;
         NtStatus status;
         lock (_gate)
         {
-            var validation = SocketValidation.ValidateBind(Family, localAddress, flags, _phase);
-            status = Rejected(irp!, validation.FailToSeq().ToArray());
+            status = Admit(SocketValidation.ValidateBind(Family, localAddress, flags, _phase), out var local,
+                ref violations);
             if (status == NtStatus.Success)
             {
-                var local = validation.Match(static a => a, static _ => null!);
                 var options = _options;
                 SockAddr? held = null;
-                var attempt = new BindAttempt(local, options.Share, _context, Family == AddressFamilies.Inet6 && !options.V6Only);
+                var attempt = new BindAttempt(local, options.Share, _context,
+                    Family == AddressFamilies.Inet6 && !options.V6Only);
                 status = _registration.Transport.Addresses.Bind(attempt, options.Descriptor, Holds, Bind, out _);
                 if (status == NtStatus.Success)
                 {
@@ -155,47 +175,10 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         return status;
     }
 
-    /// <summary>PFN_WSK_CONNECT with the SOCKADDR bytes the pointer designates.</summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        WskConnect(
-            remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
-
     /// <summary>
-    /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed, its
-    /// Information the connected <see cref="WskConnectedSocket"/>), STATUS_PENDING (exactly one later completion), or a failure.
-    /// An unbound socket answers STATUS_INVALID_DEVICE_STATE, returned and completed with it (as Windows does); after a
-    /// failed connect only WskCloseSocket remains. No IRP returns STATUS_INVALID_PARAMETER, completing nothing.
-    /// </summary>
-    /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskConnect(SockAddrArgument remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel)
-    {
-        if (Enter(nameof(WskConnect), irp, irpRequired: true, irql) is { } gateRefused) return gateRefused;
-        var operation = new ConnectOperation(_registration, irp!);
-        NtStatus refused;
-        lock (_gate)
-        {
-            var validation = SocketValidation.ValidateConnect(Family, remoteAddress, flags, _phase);
-            var violations = validation.FailToSeq().ToArray();
-            refused = SocketRules.Table.StatusFor(violations);
-            if (refused == NtStatus.Success)
-            {
-                _remote = validation.Match(static a => a, static _ => null!);
-                _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectStarted);
-                _connectIrp = irp;
-            }
-            else
-            {
-                IrpSocketViolations.Set(irp!, violations);
-            }
-        }
-        return refused == NtStatus.Success ? operation.Start(this) : operation.Reject(refused);
-    }
-
-    /// <summary>
-    /// WskCloseSocket. On a connected socket it closes the <see cref="WskConnectedSocket"/>. While a WskConnect is pending it cancels
-    /// that IRP and completes the close IRP once the connect IRP has completed (returning STATUS_PENDING). Never fails.
-    /// No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
+    /// WskCloseSocket. On a connected socket it closes the <see cref="WskConnectedSocket"/>. While a WskConnect is
+    /// pending it cancels that IRP and completes the close IRP once the connect IRP has completed (returning
+    /// STATUS_PENDING). Never fails. No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
     /// </summary>
     /// <exception cref="WskContractViolationException">An IRP in use, or a second close.</exception>
     public NtStatus WskCloseSocket(Irp? irp)
@@ -206,9 +189,11 @@ public sealed class WskUnconnectedSocket : IConnectHandover
             if (irp is not null) Interlocked.Exchange(ref _closed, 1); // without an IRP the close was refused
             return status;
         }
-        if (Enter(nameof(WskCloseSocket), irp, irpRequired: true, Irql.PassiveLevel, submit: false) is { } refused) return refused;
+        if (Enter(nameof(WskCloseSocket), irp, irpRequired: true, Irql.PassiveLevel, submit: false) is { } refused)
+            return refused;
         if (Interlocked.Exchange(ref _closed, 1) != 0)
-            CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskCloseSocket), Irql.PassiveLevel, irp, this, null);
+            CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskCloseSocket), Irql.PassiveLevel, irp,
+                this, null);
         CallGate.Submit(_registration, nameof(WskCloseSocket), irp!, this);
         Irp? connecting;
         lock (_gate)
@@ -227,46 +212,6 @@ public sealed class WskUnconnectedSocket : IConnectHandover
         return NtStatus.Success;
     }
 
-    TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) => _transport.Connect(_remote!, sink);
-
-    WskConnectedSocket IConnectHandover.Connected(ITransportConnection connection)
-    {
-        Irp? close;
-        WskConnectedSocket socket;
-        lock (_gate)
-        {
-            var request = new ConnectRequest(_client.Id, _request.SocketType, _request.Protocol, _bound, _remote, 0,
-                _request.SocketContext, _request.Dispatch, _request.OwningProcess, _request.OwningThread, _request.SecurityDescriptor);
-            // The socket count moves with it: it was counted when WskSocket created this socket.
-            socket = new WskConnectedSocket(_registration, connection, new ValidConnect(Family, _bound!, _remote!, request), _client.StaticEventMask);
-            _connected = socket;
-            _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.Connected);
-            close = _pendingClose;
-        }
-        _registration.Verifier?.OnSocketHandedOver(this, socket);
-        if (close is not null)
-        {
-            socket.WskCloseSocket(new Irp());
-            close.IoCompleteRequest(NtStatus.Success);
-        }
-        return socket;
-    }
-
-    void IConnectHandover.Failed()
-    {
-        Irp? close;
-        lock (_gate)
-        {
-            _phase = UnconnectedSocketDecider.Evolve(_phase, SocketStep.ConnectFailed);
-            close = _pendingClose;
-            if (close is not null) _phase = SocketPhase.Closed;
-        }
-        _released = true; // the transport released the OS socket with the failure; the address is free
-        if (close is null) return;
-        Release();
-        close.IoCompleteRequest(NtStatus.Success);
-    }
-
     private void Release()
     {
         _released = true;
@@ -278,22 +223,29 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     // Lock-free: the address table asks while it holds its own lock.
     private bool Holds() => _connected is { } socket ? !socket.IsClosed : !_released;
 
-    private static NtStatus Rejected(Irp irp, RuleViolation<SocketRule>[] violations)
+    /// <summary>
+    /// STATUS_SUCCESS with the valid address; else the first broken rule's status, with every broken rule for the
+    /// caller.
+    /// </summary>
+    private static NtStatus Admit(Validation<RuleViolation<SocketRule>, SockAddr> validation, out SockAddr address,
+        ref IReadOnlyList<RuleViolation<SocketRule>> violations)
     {
-        if (violations.Length == 0) return NtStatus.Success;
-        IrpSocketViolations.Set(irp, violations);
-        return SocketRules.Table.StatusFor(violations);
+        address = null!;
+        if (validation.IsSuccess)
+        {
+            address = validation.Match(static a => a, static _ => null!); // Match refuses a null on the failure side
+            return NtStatus.Success;
+        }
+        var broken = validation.FailToSeq().ToArray();
+        violations = broken;
+        return SocketRules.Table.StatusFor(broken);
     }
 
     /// <summary>
     /// The call gate: null when the call may go ahead (the IRP, if given, is then submitted unless
-    /// <paramref name="submit"/> is false, and its last three-step violations are cleared), else the status to return.
+    /// <paramref name="submit"/> is false), else the status to return.
     /// </summary>
     /// <exception cref="WskContractViolationException">A bug-check breach.</exception>
-    private NtStatus? Enter(string call, Irp? irp, bool irpRequired, Irql irql, bool submit = true)
-    {
-        if (CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired, irql, submit) is { } refused) return refused;
-        if (irp is not null) IrpSocketViolations.Clear(irp);
-        return null;
-    }
+    private NtStatus? Enter(string call, Irp? irp, bool irpRequired, Irql irql, bool submit = true) =>
+        CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired, irql, submit);
 }

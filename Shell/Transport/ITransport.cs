@@ -6,50 +6,60 @@ namespace Wsk.Shell;
 /// <summary>
 /// The one seam between the provider and a network (the runtime's PAL, in WSK terms): the real one over
 /// System.Net.Sockets (<see cref="OsTransport"/>) and simulated ones implement it. The provider never touches a socket
-/// itself; a transport never touches an IRP.
+/// itself; a transport never touches an IRP. A transport that also has the three-step path implements
+/// <see cref="IThreeStepTransport"/>.
 /// </summary>
 public interface ITransport
 {
     /// <summary>
-    /// Creates a connection-oriented socket of <see cref="ValidConnect.Family"/>, binds it and connects it.
-    /// Returns the final status when it finished inside the call (with the connection on STATUS_SUCCESS), or
-    /// STATUS_PENDING with a handle to cancel it; a pending connect calls <paramref name="sink"/> exactly once, later,
-    /// possibly on another thread, possibly before this method has returned.
+    /// Creates a connection-oriented socket of <paramref name="family"/>, binds it to <paramref name="localAddress"/>
+    /// (the wildcard with port 0: wherever the OS chooses at connect time) and connects it to
+    /// <paramref name="remoteAddress"/>. The addresses are validated and of <paramref name="family"/>. Returns the
+    /// final status when it finished inside the call (with the connection on STATUS_SUCCESS), or STATUS_PENDING with a
+    /// handle to cancel it; a pending connect calls <paramref name="sink"/> exactly once, later, possibly on another
+    /// thread, possibly before this method has returned.
     /// </summary>
-    TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink);
+    TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress,
+        ITransportConnectSink sink);
 
     /// <summary>Connections this transport has open right now (for leak checks).</summary>
     int OpenConnections { get; }
 
     /// <summary>
-    /// The addresses this transport's sockets hold, as the sharing table sees them: one table per network stack, so that
-    /// every registration over it judges binds against the same addresses (wsk-contract §9). The default gives each
-    /// transport object its own table.
+    /// The addresses this transport's sockets hold, as the sharing table sees them: one table per network stack, so
+    /// that every registration over it judges binds against the same addresses (rule SharingTable). The default gives
+    /// each transport object its own table.
     /// </summary>
     AddressTable Addresses => AddressTable.Of(this);
+}
 
-    /// <summary>
-    /// Creates an unbound connection-oriented socket of <paramref name="family"/> for the three-step path (WskSocket,
-    /// WskControlSocket, WskBind, WskConnect). A transport that has no such path answers STATUS_NOT_SUPPORTED.
-    /// </summary>
-    NtStatus OpenSocket(ushort family, out ITransportSocket? socket)
-    {
-        socket = null;
-        return NtStatus.NotSupported;
-    }
+/// <summary>
+/// A transport with the three-step path (WskSocket, WskControlSocket, WskBind, WskConnect). WskSocket over a transport
+/// without it answers STATUS_NOT_SUPPORTED. Its connect keeps <see cref="ITransport.Connect"/>'s contract, and for the
+/// same addresses it answers as that connect does.
+/// </summary>
+public interface IThreeStepTransport : ITransport
+{
+    /// <summary>Creates an unbound connection-oriented socket of <paramref name="family"/>.</summary>
+    NtStatus OpenSocket(ushort family, out ITransportSocket? socket);
 }
 
 /// <summary>Receives the answer of a pending transport connect.</summary>
 public interface ITransportConnectSink
 {
-    /// <summary>The connect finished: <paramref name="connection"/> is set exactly when <paramref name="status"/> is STATUS_SUCCESS.</summary>
+    /// <summary>
+    /// The connect finished: <paramref name="connection"/> is set exactly when <paramref name="status"/> is
+    /// STATUS_SUCCESS.
+    /// </summary>
     void OnConnectCompleted(NtStatus status, ITransportConnection? connection);
 }
 
 /// <summary>A pending transport operation that can be cancelled.</summary>
 public interface ITransportCancel
 {
-    /// <summary>Asks the operation to stop; it still answers its sink exactly once (STATUS_CANCELLED, or its real result).</summary>
+    /// <summary>
+    /// Asks the operation to stop; it still answers its sink exactly once (STATUS_CANCELLED, or its real result).
+    /// </summary>
     void Cancel();
 }
 
@@ -57,10 +67,12 @@ public interface ITransportCancel
 /// <param name="Status">The final status, or STATUS_PENDING.</param>
 /// <param name="Connection">On STATUS_SUCCESS, the connection.</param>
 /// <param name="Pending">On STATUS_PENDING, how to cancel.</param>
-public readonly record struct TransportConnectResult(NtStatus Status, ITransportConnection? Connection, ITransportCancel? Pending)
+public readonly record struct TransportConnectResult(
+    NtStatus Status, ITransportConnection? Connection, ITransportCancel? Pending)
 {
     /// <summary>Finished inside the call.</summary>
-    public static TransportConnectResult Done(NtStatus status, ITransportConnection? connection = null) => new(status, connection, null);
+    public static TransportConnectResult Done(NtStatus status, ITransportConnection? connection = null) =>
+        new(status, connection, null);
 
     /// <summary>Will answer later.</summary>
     public static TransportConnectResult Later(ITransportCancel pending) => new(NtStatus.Pending, null, pending);
@@ -90,7 +102,9 @@ public interface ITransportConnection
     /// <summary>Ends the outgoing stream (FIN) after the data already handed to the transport.</summary>
     NtStatus Shutdown();
 
-    /// <summary>Resets the connection now (the peer sees a reset); the socket stays allocated until <see cref="Close"/>.</summary>
+    /// <summary>
+    /// Resets the connection now (the peer sees a reset); the socket stays allocated until <see cref="Close"/>.
+    /// </summary>
     NtStatus Abort();
 
     /// <summary>The send backlog the transport would like outstanding (WskSendBacklogEvent's figure).</summary>

@@ -8,10 +8,14 @@ namespace Wsk.Shell;
 /// </summary>
 public interface ITransportSocket
 {
-    /// <summary>Applies the model's options (sharing configuration, IPV6_V6ONLY, SO_KEEPALIVE); once bound, only SO_KEEPALIVE.</summary>
+    /// <summary>
+    /// Applies the model's options (sharing configuration, IPV6_V6ONLY, SO_KEEPALIVE); once bound, only SO_KEEPALIVE.
+    /// </summary>
     NtStatus Apply(SocketOptions options);
 
-    /// <summary>Binds; on success <paramref name="bound"/> is the address really held (the port chosen when 0 was asked).</summary>
+    /// <summary>
+    /// Binds; on success <paramref name="bound"/> is the address really held (the port chosen when 0 was asked).
+    /// </summary>
     NtStatus Bind(SockAddr local, out SockAddr? bound);
 
     /// <summary>

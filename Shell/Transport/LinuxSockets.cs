@@ -5,9 +5,10 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// The few libc calls the real transport makes on a System.Net.Sockets handle. They exist for one reason: a non-blocking
-/// connect() followed by a zero-timeout poll() tells, without an exception or a thread hop, whether the OS finished the
-/// connect inside the call, which is exactly WSK's "STATUS_SUCCESS, the IRP is already completed" (connect-baseline).
+/// The few libc calls the real transport makes on a System.Net.Sockets handle. They exist for one reason: a
+/// non-blocking connect() followed by a zero-timeout poll() tells, without an exception or a thread hop, whether the OS
+/// finished the connect inside the call, which is exactly WSK's "STATUS_SUCCESS, the IRP is already completed" (rule
+/// ReturnedIsCompleted).
 /// </summary>
 internal static unsafe partial class LinuxSockets
 {
@@ -87,7 +88,9 @@ internal static unsafe partial class LinuxSockets
         return SysGetSockOpt(fd, SOL_SOCKET, SO_ERROR, &value, &length) == 0 ? value : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>SO_LINGER {on, 0}: the close that follows sends a reset, as WskCloseSocket does on a connected socket.</summary>
+    /// <summary>
+    /// SO_LINGER {on, 0}: the close that follows sends a reset, as WskCloseSocket does on a connected socket.
+    /// </summary>
     public static void SetAbortiveClose(int fd)
     {
         var linger = new Linger { OnOff = 1, Seconds = 0 };
@@ -123,7 +126,10 @@ internal static unsafe partial class LinuxSockets
         return address is null ? 97 /* EAFNOSUPPORT */ : 0;
     }
 
-    /// <summary>Linux errno → the model's OS error (Winsock numbering). An errno not listed stays unmapped, which the Core table answers with STATUS_UNSUCCESSFUL.</summary>
+    /// <summary>
+    /// Linux errno → the model's OS error (Winsock numbering). An errno not listed stays unmapped, which the Core table
+    /// answers with STATUS_UNSUCCESSFUL.
+    /// </summary>
     public static OsError ToOsError(int errno) => errno switch
     {
         0 => OsError.Success,

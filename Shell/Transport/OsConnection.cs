@@ -27,7 +27,8 @@ internal sealed class OsConnection : ITransportConnection
 
     public NtStatus GetLocalAddress(out SockAddr? address) => AddressStatus(LinuxSockets.GetSockName(_fd, out address));
 
-    public NtStatus GetRemoteAddress(out SockAddr? address) => AddressStatus(LinuxSockets.GetPeerName(_fd, out address));
+    public NtStatus GetRemoteAddress(out SockAddr? address) =>
+        AddressStatus(LinuxSockets.GetPeerName(_fd, out address));
 
     public long IdealSendBacklog => Volatile.Read(ref _closed) != 0 ? 0 : _socket.SendBufferSize;
 
@@ -69,8 +70,11 @@ internal sealed class OsConnection : ITransportConnection
         _transport.Released();
     }
 
-    /// <summary>An operation the OS finished inside the call answers inline; otherwise its sink hears it later.</summary>
-    private static TransportIoResult Settle(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel, ITransportIoSink sink)
+    /// <summary>
+    /// An operation the OS finished inside the call answers inline; otherwise its sink hears it later.
+    /// </summary>
+    private static TransportIoResult Settle(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel,
+        ITransportIoSink sink)
     {
         if (io.IsCompleted)
         {
@@ -82,9 +86,11 @@ internal sealed class OsConnection : ITransportConnection
         return TransportIoResult.Later(cancel);
     }
 
-    private static async void Forward(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel, ITransportIoSink sink)
+    private static async void Forward(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel,
+        ITransportIoSink sink)
     {
-        var (status, bytes) = await io.ConfigureAwait(false); // never throws: the I/O methods turn every failure into a status
+        // Never throws: the I/O methods turn every failure into a status.
+        var (status, bytes) = await io.ConfigureAwait(false);
         cancel.Dispose();
         sink.OnIoCompleted(status, bytes);
     }
@@ -94,18 +100,22 @@ internal sealed class OsConnection : ITransportConnection
         int sent = 0;
         try
         {
-            // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of them.
-            while (sent < data.Length) sent += await _socket.SendAsync(data[sent..], SocketFlags.None, cancel).ConfigureAwait(false);
+            // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of
+            // them.
+            while (sent < data.Length)
+                sent += await _socket.SendAsync(data[sent..], SocketFlags.None, cancel).ConfigureAwait(false);
             return (NtStatus.Success, sent);
         }
         catch (Exception e) { return (StatusOf(e), sent); }
     }
 
-    private async ValueTask<(NtStatus, int)> ReceiveSome(Memory<byte> buffer, TransportReceiveMode mode, CancellationToken cancel)
+    private async ValueTask<(NtStatus, int)> ReceiveSome(Memory<byte> buffer, TransportReceiveMode mode,
+        CancellationToken cancel)
     {
         try
         {
-            int n = await _socket.ReceiveAsync(buffer, mode == TransportReceiveMode.Peek ? SocketFlags.Peek : SocketFlags.None, cancel)
+            var flags = mode == TransportReceiveMode.Peek ? SocketFlags.Peek : SocketFlags.None;
+            int n = await _socket.ReceiveAsync(buffer, flags, cancel)
                 .ConfigureAwait(false);
             return (NtStatus.Success, n);
         }

@@ -7,15 +7,17 @@ namespace Wsk.Shell;
 
 /// <summary>
 /// The real transport: System.Net.Sockets on Linux. A connect is a non-blocking connect() and a zero-timeout poll():
-/// when the OS has already finished (as it almost always has on loopback) the answer is given inside the call, which the
-/// provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket waits for writability through
-/// .NET's own event loop (a zero-byte send, which the kernel holds until the connect is decided) and answers later.
+/// when the OS has already finished (as it almost always has on loopback) the answer is given inside the call, which
+/// the provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket waits for writability
+/// through .NET's own event loop (a zero-byte send, which the kernel holds until the connect is decided) and answers
+/// later.
 /// </summary>
 /// <remarks>
-/// OS errors become NTSTATUS through <see cref="OsErrorTable"/> only. The wildcard-with-port-0 bind is left to connect():
-/// binding it explicitly would take an ephemeral port without the remote address, which Linux then cannot share.
+/// OS errors become NTSTATUS through <see cref="OsErrorTable"/> only. The wildcard-with-port-0 bind is left to
+/// connect(): binding it explicitly would take an ephemeral port without the remote address, which Linux then cannot
+/// share.
 /// </remarks>
-public sealed class OsTransport : ITransport
+public sealed class OsTransport : IThreeStepTransport
 {
     private int _open;
 
@@ -26,14 +28,15 @@ public sealed class OsTransport : ITransport
     public int OpenConnections => Volatile.Read(ref _open);
 
     /// <inheritdoc/>
-    public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+    public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress,
+        ITransportConnectSink sink)
     {
         if (!OperatingSystem.IsLinux())
             return TransportConnectResult.Done(NtStatus.NotSupported);
         Socket socket;
         try
         {
-            socket = NewStreamSocket(connect.Family);
+            socket = NewStreamSocket(family);
         }
         catch (SocketException e)
         {
@@ -42,14 +45,14 @@ public sealed class OsTransport : ITransport
 
         int fd = (int)socket.Handle;
         int errno = 0;
-        if (!connect.BindsAnywhere)
+        if (!BindsAnywhere(localAddress))
         {
-            // An explicit bind follows the provider's sharing decision (wsk-contract §9), taken before this call.
-            errno = LinuxSockets.FollowSharingModel(fd, connect.Family, v6Only: true);
-            if (errno == 0) errno = LinuxSockets.Bind(fd, connect.LocalAddress);
+            // An explicit bind follows the provider's sharing decision (rule SharingTable), taken before this call.
+            errno = LinuxSockets.FollowSharingModel(fd, family, v6Only: true);
+            if (errno == 0) errno = LinuxSockets.Bind(fd, localAddress);
             if (errno != 0) return Failed(socket, errno);
         }
-        return ConnectBound(socket, connect.RemoteAddress, sink);
+        return ConnectBound(socket, remoteAddress, sink);
     }
 
     /// <inheritdoc/>
@@ -97,10 +100,15 @@ public sealed class OsTransport : ITransport
     }
 
     private static Socket NewStreamSocket(ushort family) =>
-        new(family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        new(family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork,
+            SocketType.Stream, ProtocolType.Tcp)
         {
             Blocking = false,
         };
+
+    /// <summary>The wildcard with port 0: connect() chooses both, and no bind comes before it.</summary>
+    private static bool BindsAnywhere(SockAddr local) => local is SockAddrIn { IsWildcard: true, Port: 0 }
+        or SockAddrIn6 { IsWildcard: true, Port: 0 };
 
     private TransportConnectResult Connected(Socket socket)
     {

@@ -21,7 +21,8 @@ public static class PlantedBugs
     {
         public int OpenConnections => inner.OpenConnections;
 
-        public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink) => inner.Connect(connect, new Twice(sink));
+        public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress, ITransportConnectSink sink) =>
+            inner.Connect(family, localAddress, remoteAddress, new Twice(sink));
 
         private sealed class Twice(ITransportConnectSink sink) : ITransportConnectSink
         {
@@ -39,9 +40,9 @@ public static class PlantedBugs
 
         public int OpenConnections => inner.OpenConnections + _leaked;
 
-        public TransportConnectResult Connect(ValidConnect connect, ITransportConnectSink sink)
+        public TransportConnectResult Connect(ushort family, SockAddr localAddress, SockAddr remoteAddress, ITransportConnectSink sink)
         {
-            var result = inner.Connect(connect, new Wrap(this, sink));
+            var result = inner.Connect(family, localAddress, remoteAddress, new Wrap(this, sink));
             return result.Connection is { } c ? result with { Connection = new Leaky(this, c) } : result;
         }
 

@@ -65,7 +65,8 @@ public sealed class SimulatedWorld : ConnectWorld
                 (weight, expect, v4Local.Select(a => new Target(kind, a, new SockAddrIn(host, port), expect)));
             (int, Expect, Gen<Target>) V6(int weight, string kind, Expect expect, ushort port) =>
                 (weight, expect, v6Local.Select(a => new Target(kind, a, new SockAddrIn6(ListeningV6, port), expect)));
-            var localInUse = Expect.Inline(NtStatus.AddressAlreadyExists); // decided on this host, as bind() is
+            // Decided on this host, as bind() is: by WskSocketConnect inside the call, by a three-step socket at WskBind.
+            var localInUse = Expect.Inline(NtStatus.AddressAlreadyExists, bind: NtStatus.AddressAlreadyExists);
             return new[]
             {
                 V4(4, "v4 accept inline", Expect.Inline(NtStatus.Success), Listening, 80),
@@ -93,6 +94,13 @@ public sealed class SimulatedWorld : ConnectWorld
 
 /// <summary>The contract on the simulated network (faults, virtual time).</summary>
 public sealed class ConnectContractOnSimulatedNetwork : ConnectContract
+{
+    private static readonly Lazy<SimulatedWorld> Shared = new(() => new SimulatedWorld());
+    protected override ConnectWorld World => Shared.Value;
+}
+
+/// <summary>The three-step path on the simulated network: every script, answered as WskSocketConnect answers it.</summary>
+public sealed class ThreeStepOnSimulatedNetwork : ThreeStepContract
 {
     private static readonly Lazy<SimulatedWorld> Shared = new(() => new SimulatedWorld());
     protected override ConnectWorld World => Shared.Value;

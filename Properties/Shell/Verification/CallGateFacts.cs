@@ -85,12 +85,16 @@ public sealed class CallGateFacts
             (w, irp, irql) => w.Dispatch.WskSocketConnect(w.Client, SocketTypes.Stream, Protocols.Tcp, AnyBytes, RemoteBytes, 0, null, null, null, null, null, irp, irql)),
         new("WskProviderDispatch.WskSocketConnect(ConnectRequest, Irp, Irql)", On.Dispatch, true, true, "WskSocketConnect",
             (w, irp, irql) => w.Dispatch.WskSocketConnect(ConnectRequest.Tcp(w.Client.Id, Remote), irp, irql)),
+        new("WskProviderDispatch.WskSocketConnect(ConnectRequest, Irp, IReadOnlyList`1&, Irql)", On.Dispatch, true, true, "WskSocketConnect",
+            (w, irp, irql) => w.Dispatch.WskSocketConnect(ConnectRequest.Tcp(w.Client.Id, Remote), irp, out _, irql)),
         new("WskProviderDispatch.WskSocket(WskClient, UInt16, UInt16, UInt32, UInt32, Object, ConnectionDispatch, ProcessId?, ThreadId?, SecurityDescriptorHandle?, Irp, Irql)",
             On.Dispatch, true, true, "WskSocket",
             (w, irp, irql) => w.Dispatch.WskSocket(w.Client, AddressFamilies.Inet, SocketTypes.Stream, Protocols.Tcp, (uint)SocketCategory.Connection,
                 null, null, null, null, null, irp, irql)),
         new("WskProviderDispatch.WskSocket(SocketRequest, Irp, Irql)", On.Dispatch, true, true, "WskSocket",
             (w, irp, irql) => w.Dispatch.WskSocket(new SocketRequest(w.Client.Id, AddressFamilies.Inet), irp, irql)),
+        new("WskProviderDispatch.WskSocket(SocketRequest, Irp, IReadOnlyList`1&, Irql)", On.Dispatch, true, true, "WskSocket",
+            (w, irp, irql) => w.Dispatch.WskSocket(new SocketRequest(w.Client.Id, AddressFamilies.Inet), irp, out _, irql)),
         new("WskProviderDispatch.WskControlClient(WskClient, UInt32, Int64, Object, Int64, Byte[], Int64&, Irp, Irql)", On.Dispatch, true, true, "WskControlClient",
             (w, irp, irql) => w.Dispatch.WskControlClient(w.Client, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp, irql)),
 
@@ -113,15 +117,19 @@ public sealed class CallGateFacts
             (w, irp, irql) => w.Unconnected.WskBind(AnyBytes, 0, irp, irql)),
         new("WskUnconnectedSocket.WskBind(SockAddrArgument, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskBind",
             (w, irp, irql) => w.Unconnected.WskBind(SockAddrIn.Any(), 0, irp, irql)),
+        new("WskUnconnectedSocket.WskBind(SockAddrArgument, UInt32, Irp, IReadOnlyList`1&, Irql)", On.Unconnected, true, true, "WskBind",
+            (w, irp, irql) => w.Unconnected.WskBind(SockAddrIn.Any(), 0, irp, out _, irql)),
         new("WskUnconnectedSocket.WskConnect(Byte[], UInt32, Irp, Irql)", On.Unconnected, true, true, "WskConnect",
             (w, irp, irql) => w.Unconnected.WskConnect(RemoteBytes, 0, irp, irql)),
         new("WskUnconnectedSocket.WskConnect(SockAddrArgument, UInt32, Irp, Irql)", On.Unconnected, true, true, "WskConnect",
             (w, irp, irql) => w.Unconnected.WskConnect(Remote, 0, irp, irql)),
+        new("WskUnconnectedSocket.WskConnect(SockAddrArgument, UInt32, Irp, IReadOnlyList`1&, Irql)", On.Unconnected, true, true, "WskConnect",
+            (w, irp, irql) => w.Unconnected.WskConnect(Remote, 0, irp, out _, irql)),
         new("WskUnconnectedSocket.WskCloseSocket(Irp)", On.Unconnected, false, true, "WskCloseSocket", (w, irp, _) => w.Unconnected.WskCloseSocket(irp)),
     };
 
     /// <summary>Public methods that take an IRP but make no WSK call: they read what a call left on it, or name it.</summary>
-    private static readonly string[] NotCalls = { "IrpSocketViolations.SocketViolations(Irp)", "WskVerifier.NameOf(Irp)" };
+    private static readonly string[] NotCalls = { "WskVerifier.NameOf(Irp)" };
 
     private static string TypeName(Type t) =>
         Nullable.GetUnderlyingType(t) is { } inner ? inner.Name + "?" : t.Name;
