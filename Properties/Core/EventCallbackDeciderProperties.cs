@@ -109,7 +109,7 @@ public class EventCallbackDeciderProperties
         });
 
     /// <summary>
-    /// A new socket's callbacks are disabled unless static (§0.4): ForNewSocket enables exactly the events that are both
+    /// A new socket's callbacks are disabled unless static (CallbacksStartDisabled): Initial enables exactly the events that are both
     /// static and available, has nothing in flight, and keeps the available events it was given.
     /// </summary>
     [Property(MaxTest = 500)]
@@ -120,7 +120,7 @@ public class EventCallbackDeciderProperties
              select (available, st)).ToArbitrary(),
             c =>
             {
-                var s = EventState.ForNewSocket(c.available, c.st);
+                var s = EventCallbackDecider.Initial(c.available, c.st);
                 var failures = new List<string>();
                 foreach (var e in Connection)
                 {
@@ -140,7 +140,7 @@ public class EventCallbackDeciderProperties
                 uint enabledConnection = s.Enabled & (SendBacklog | Receive | Disconnect);
                 string label = enabledConnection == 0 ? "nothing enabled"
                     : enabledConnection == c.available ? "every available event static" : "some events static";
-                return (failures.Count == 0).Label($"ForNewSocket({Hex(c.available)}, {Hex(c.st)}) = {Show(s)}: {string.Join("; ", failures)}")
+                return (failures.Count == 0).Label($"Initial({Hex(c.available)}, {Hex(c.st)}) = {Show(s)}: {string.Join("; ", failures)}")
                     .Classify((c.st & ~c.available & (SendBacklog | Receive | Disconnect)) != 0, "static without a callback")
                     .Classify((c.st & ~(SendBacklog | Receive | Disconnect)) != 0, "static of other categories")
                     .Collect(label);
@@ -157,7 +157,7 @@ public class EventCallbackDeciderProperties
     /// </summary>
     private static List<SimStep> Run(EventScenario sc)
     {
-        var state = EventState.ForNewSocket(sc.Available, sc.StaticMask);
+        var state = EventCallbackDecider.Initial(sc.Available, sc.StaticMask);
         var steps = new List<SimStep>();
         int i = 0;
         foreach (var op in sc.Ops)

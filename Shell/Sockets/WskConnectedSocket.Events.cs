@@ -4,18 +4,13 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>WSK_EVENT_CALLBACK_CONTROL: which NPI the events belong to, and the event mask.</summary>
-/// <param name="NpiId">The NPI identifier (the library accepts any; WSK passes NPI_WSK_INTERFACE_ID).</param>
-/// <param name="EventMask">WSK_EVENT_* bits, or one event OR-ed with WSK_EVENT_DISABLE.</param>
-public sealed record WskEventCallbackControl(Guid NpiId, uint EventMask);
-
 public sealed partial class WskConnectedSocket
 {
     private List<SocketIo>? _disables;
 
     /// <summary>
     /// WskControlSocket for what a connected socket takes here: SO_WSK_EVENT_CALLBACK (WskSetOption, level SOL_SOCKET)
-    /// with a <see cref="WskEventCallbackControl"/>. Enable any OR of WSK_EVENT_RECEIVE, WSK_EVENT_DISCONNECT and
+    /// with a <see cref="EventCallbackControl"/>. Enable any OR of WSK_EVENT_RECEIVE, WSK_EVENT_DISCONNECT and
     /// WSK_EVENT_SEND_BACKLOG whose callbacks the dispatch provides; disable one event per call with WSK_EVENT_DISABLE.
     /// A disable while that event's callback runs answers STATUS_PENDING with an IRP (it completes when the callback
     /// returns) and STATUS_EVENT_PENDING without one. Other requests answer STATUS_NOT_SUPPORTED; a malformed one
@@ -25,9 +20,9 @@ public sealed partial class WskConnectedSocket
     {
         using var call = VerifiedCall.Enter(this, nameof(WskControlSocket));
         CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false, submit: false);
-        if (requestType != WskControlSocketType.SetOption || level != WskSocketOptions.SolSocket || controlCode != WskSocketOptions.EventCallback)
+        if (requestType != WskControlSocketType.SetOption || level != SocketOptionCodes.SolSocket || controlCode != SocketOptionCodes.WskEventCallback)
             return Answer(irp, NtStatus.NotSupported);
-        if (input is not WskEventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
+        if (input is not EventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
 
         EventControlDecision decision;
         SocketIo? waiting = null;
@@ -38,7 +33,7 @@ public sealed partial class WskConnectedSocket
                 CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel, irp, this, null);
             decision = EventCallbackDecider.Decide(control.EventMask, irp is not null, _events);
             newlyEnabled = decision.Next is { } next ? next.Enabled & ~_events.Enabled : 0;
-            if (decision.Next is { } after) _events = after;
+            _events = EventCallbackDecider.Evolve(_events, decision);
             if (decision.Status.IsPending)
             {
                 CallGate.Submit(_registration, nameof(WskControlSocket), irp!, this);
@@ -60,13 +55,13 @@ public sealed partial class WskConnectedSocket
 
     /// <summary>Enables <paramref name="eventMask"/> (the IRP-free SO_WSK_EVENT_CALLBACK form).</summary>
     public NtStatus EnableEventCallbacks(uint eventMask) =>
-        WskControlSocket(WskControlSocketType.SetOption, WskSocketOptions.EventCallback, WskSocketOptions.SolSocket,
-            new WskEventCallbackControl(Guid.Empty, eventMask), null);
+        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback, SocketOptionCodes.SolSocket,
+            new EventCallbackControl(Guid.Empty, eventMask), null);
 
     /// <summary>Disables one event (the SO_WSK_EVENT_CALLBACK form with WSK_EVENT_DISABLE).</summary>
     public NtStatus DisableEventCallback(uint @event, Irp? irp = null) =>
-        WskControlSocket(WskControlSocketType.SetOption, WskSocketOptions.EventCallback, WskSocketOptions.SolSocket,
-            new WskEventCallbackControl(Guid.Empty, @event | WskEvents.Disable), irp);
+        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback, SocketOptionCodes.SolSocket,
+            new EventCallbackControl(Guid.Empty, @event | WskEvents.Disable), irp);
 
     /// <summary>
     /// Routes the socket's callbacks to <paramref name="dispatch"/> instead of the client's dispatch until the returned

@@ -34,7 +34,7 @@ public sealed partial class WskConnectedSocket
         Family = connect.Family;
         SocketContext = connect.Request.SocketContext;
         _clientDispatch = _dispatch = connect.Request.Dispatch;
-        _events = EventState.ForNewSocket(Available(_dispatch), staticEvents);
+        _events = EventCallbackDecider.Initial(Available(_dispatch), staticEvents);
     }
 
     /// <summary>The socket's address family (that of the LocalAddress it was created with).</summary>

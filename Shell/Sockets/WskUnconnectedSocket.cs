@@ -76,7 +76,7 @@ public sealed class WskUnconnectedSocket : IConnectHandover
     /// status, nothing completed); the IRP completes inside the call with the returned status.
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed socket.</exception>
-    public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
+    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, long inputSize, byte[]? inputBuffer,
         long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         outputSizeReturned = 0;
