@@ -50,9 +50,8 @@ public readonly record struct ClientControlCall(
 
 /// <summary>
 /// WskControlClient as a pure decision (rules TransportListQuery, TransportListChange, CacheSd, ReleaseSd,
-/// StaticCallbacksBeforeSockets). Model decisions: an IRP where the code forbids one, a missing
-/// IRP where it needs one, a wrong input type, a size that does not match, or a buffer shorter than its declared size
-/// is
+/// StaticCallbacksBeforeSockets). Model decisions: an IRP where the code forbids one, a missing IRP where it needs one,
+/// a wrong input type, a size that does not match, or a buffer shorter than its declared size is
 /// STATUS_INVALID_PARAMETER; the TDI codes answer STATUS_NOT_SUPPORTED (TDI is gone and this provider never had it);
 /// static callbacks after the client's first socket are STATUS_INVALID_DEVICE_STATE; an unknown code is
 /// STATUS_INVALID_PARAMETER.

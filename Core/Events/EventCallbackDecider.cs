@@ -31,10 +31,9 @@ public readonly record struct EventControlDecision(NtStatus Status, EventState? 
 /// Enabling and disabling a connection socket's event callbacks through SO_WSK_EVENT_CALLBACK.
 /// EnableOrsConnectionEvents: enable takes any OR of the connection events whose callback the client gave.
 /// DisableOneEvent: disable takes exactly one event with WSK_EVENT_DISABLE. DisableWhileRunningWaits: disabling an
-/// event
-/// whose callback is running answers STATUS_PENDING when an IRP was given (the IRP completes when the callback returns)
-/// and STATUS_EVENT_PENDING without one; either way no new callback of that event starts. StaticEventsStayEnabled:
-/// events made static by WSK_SET_STATIC_EVENT_CALLBACKS cannot be disabled.
+/// event whose callback is running answers STATUS_PENDING when an IRP was given (the IRP completes when the callback
+/// returns) and STATUS_EVENT_PENDING without one; either way no new callback of that event starts.
+/// StaticEventsStayEnabled: events made static by WSK_SET_STATIC_EVENT_CALLBACKS cannot be disabled.
 /// </summary>
 public static class EventCallbackDecider
 {

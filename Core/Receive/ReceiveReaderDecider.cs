@@ -35,8 +35,8 @@ public enum ReadTarget : byte
 }
 
 /// <summary>
-/// The reader's state, all facts (the shell keeps only buffers beside it): the <c>Queue</c> of receives, the one
-/// served first; the read in progress (<c>Phase</c>, <c>Target</c>, <c>TargetId</c>, and <c>ReadNumber</c>, so a late
+/// The reader's state, all facts (the shell keeps only buffers beside it): the <c>Queue</c> of receives, the one served
+/// first; the read in progress (<c>Phase</c>, <c>Target</c>, <c>TargetId</c>, and <c>ReadNumber</c>, so a late
 /// ReadPending is recognised); <c>Retained</c> bytes an indication left, the next receive's first;
 /// <c>IndicationsStopped</c> until a receive completes; <c>PeekBlocked</c> (the peek saw data) until one is posted or
 /// completes; the peer's FIN or reset (<c>EndOfStream</c>, <c>Reset</c>), told once (<c>DisconnectIndicated</c>);

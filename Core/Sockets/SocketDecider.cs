@@ -88,10 +88,10 @@ public readonly record struct SocketEvent(SocketEventKind Kind, NtStatus Status 
 // ---- the decider ----
 
 /// <summary>
-/// The rules of a connected socket's calls, as a decider over the socket's directions.
-/// <c>Decide</c> answers a request with the status it gets before any I/O (or <see cref="NtStatus.Success"/> to go
-/// ahead) and the state change it implies; transport facts (the peer's FIN or reset, a finished disconnect) are
-/// commands too, so the whole life folds from one initial state.
+/// The rules of a connected socket's calls, as a decider over the socket's directions. <c>Decide</c> answers a request
+/// with the status it gets before any I/O (or <see cref="NtStatus.Success"/> to go ahead) and the state change it
+/// implies; transport facts (the peer's FIN or reset, a finished disconnect) are commands too, so the whole life folds
+/// from one initial state.
 /// </summary>
 public static class SocketDecider
 {
@@ -116,8 +116,8 @@ public static class SocketDecider
                 if ((command.Flags & ~WskFlags.WaitAll) != 0) return SocketEvent.Refused(NtStatus.NotSupported);
                 if (!command.HasBuffer || !command.BufferWellFormed) return InvalidParameter;
                 if (state.Aborted) return SocketEvent.Refused(NtStatus.InvalidConnection);
-                // After the peer's FIN or reset a receive still goes ahead: it drains what is left, then reports
-                // 0 bytes (graceful) or STATUS_CONNECTION_RESET, which only the transport knows.
+                // After the peer's FIN or reset a receive still goes ahead: it drains what is left, then reports 0
+                // bytes (graceful) or STATUS_CONNECTION_RESET, which only the transport knows.
                 return new SocketEvent(SocketEventKind.Accepted);
             case SocketCommandKind.Disconnect:
                 bool abortive = (command.Flags & WskFlags.Abortive) != 0;

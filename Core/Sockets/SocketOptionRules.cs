@@ -47,9 +47,8 @@ public readonly record struct OptionDecision(
 /// <summary>
 /// WskControlSocket for the options the three-step path needs, as a pure decision. Model decisions: every one of these
 /// options needs an IRP (STATUS_INVALID_PARAMETER without one); the bind-shaping options (SO_REUSEADDR,
-/// SO_EXCLUSIVEADDRUSE, SO_WSK_SECURITY, IPV6_V6ONLY) may be set only before WskBind;
-/// turning on one of SO_REUSEADDR / SO_EXCLUSIVEADDRUSE while the other is on is refused (Winsock's WSAEINVAL);
-/// IOCTLs are not offered.
+/// SO_EXCLUSIVEADDRUSE, SO_WSK_SECURITY, IPV6_V6ONLY) may be set only before WskBind; turning on one of SO_REUSEADDR /
+/// SO_EXCLUSIVEADDRUSE while the other is on is refused (Winsock's WSAEINVAL); IOCTLs are not offered.
 /// </summary>
 public static class SocketOptionRules
 {

@@ -16,12 +16,15 @@ public sealed partial class WskConnectedSocket
     /// returns) and STATUS_EVENT_PENDING without one. Other requests answer STATUS_NOT_SUPPORTED; a malformed one
     /// STATUS_INVALID_PARAMETER. The IRP is optional; when given it completes with the returned status (or later).
     /// </summary>
-    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input, Irp? irp)
+    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input,
+        Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskControlSocket));
-        CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false, submit: false);
-        if (requestType != WskControlSocketType.SetOption || level != SocketOptionCodes.SolSocket || controlCode != SocketOptionCodes.WskEventCallback)
-            return Answer(irp, NtStatus.NotSupported);
+        CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false,
+            submit: false);
+        bool eventCallback = requestType == WskControlSocketType.SetOption && level == SocketOptionCodes.SolSocket
+                             && controlCode == SocketOptionCodes.WskEventCallback;
+        if (!eventCallback) return Answer(irp, NtStatus.NotSupported);
         if (input is not EventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
 
         EventControlDecision decision;
@@ -30,7 +33,8 @@ public sealed partial class WskConnectedSocket
         lock (_gate)
         {
             if (_state.Closed) // a close on another thread won the race since the gate looked
-                CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel, irp, this, null);
+                CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel,
+                    irp, this, null);
             decision = EventCallbackDecider.Decide(control.EventMask, irp is not null, _events);
             newlyEnabled = decision.Next is { } next ? next.Enabled & ~_events.Enabled : 0;
             _events = EventCallbackDecider.Evolve(_events, decision);
@@ -54,14 +58,15 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>Enables <paramref name="eventMask"/> (the IRP-free SO_WSK_EVENT_CALLBACK form).</summary>
-    public NtStatus EnableEventCallbacks(uint eventMask) =>
-        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback, SocketOptionCodes.SolSocket,
-            new EventCallbackControl(Guid.Empty, eventMask), null);
+    public NtStatus EnableEventCallbacks(uint eventMask) => SetEventCallback(eventMask, null);
 
     /// <summary>Disables one event (the SO_WSK_EVENT_CALLBACK form with WSK_EVENT_DISABLE).</summary>
     public NtStatus DisableEventCallback(uint @event, Irp? irp = null) =>
-        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback, SocketOptionCodes.SolSocket,
-            new EventCallbackControl(Guid.Empty, @event | WskEvents.Disable), irp);
+        SetEventCallback(@event | WskEvents.Disable, irp);
+
+    private NtStatus SetEventCallback(uint eventMask, Irp? irp) =>
+        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback,
+            SocketOptionCodes.SolSocket, new EventCallbackControl(Guid.Empty, eventMask), irp);
 
     /// <summary>
     /// Routes the socket's callbacks to <paramref name="dispatch"/> instead of the client's dispatch until the returned
@@ -72,7 +77,8 @@ public sealed partial class WskConnectedSocket
         lock (_gate)
         {
             if (!ReferenceEquals(_dispatch, _clientDispatch))
-                throw new WskContractViolationException(CallingRule.OutOfOrder, "another observer already receives this socket's events");
+                throw new WskContractViolationException(CallingRule.OutOfOrder,
+                    "another observer already receives this socket's events");
             _dispatch = dispatch;
             _events = _events with { Available = Available(dispatch) };
         }
@@ -96,7 +102,8 @@ public sealed partial class WskConnectedSocket
     /// Runs one callback if its event is enabled and the socket is not closed, marking it in flight meanwhile so that a
     /// disable can wait for it and close can finish after it. Returns false when the callback may not run.
     /// </summary>
-    private bool TryInvoke(uint @event, DataIndication? indication, long figure, out NtStatus returned, out long accepted)
+    private bool TryInvoke(uint @event, DataIndication? indication, long figure, out NtStatus returned,
+        out long accepted)
     {
         ConnectionDispatch? dispatch;
         lock (_gate)
@@ -123,7 +130,9 @@ public sealed partial class WskConnectedSocket
         return true;
     }
 
-    /// <summary>A callback returned: complete the disables that waited for it, and a close that waited for all of them.</summary>
+    /// <summary>
+    /// A callback returned: complete the disables that waited for it, and a close that waited for all of them.
+    /// </summary>
     private void CallbackReturned(uint @event)
     {
         List<SocketIo>? released = null;
@@ -177,7 +186,10 @@ public sealed partial class WskConnectedSocket
         else io.Pending?.Cancel();
     }
 
-    /// <summary>Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it), then completed.</summary>
+    /// <summary>
+    /// Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it),
+    /// then completed.
+    /// </summary>
     private NtStatus Answer(Irp? irp, NtStatus status)
     {
         if (irp is not null)
