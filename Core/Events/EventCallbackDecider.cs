@@ -11,7 +11,12 @@ namespace Wsk.Core;
 /// <param name="InFlight">Events with a callback running now.</param>
 public readonly record struct EventState(uint Available, uint Enabled, uint Static, uint InFlight);
 
-// ---- commands: one SO_WSK_EVENT_CALLBACK request, given to Decide as its EventMask and whether an IRP came ----
+// ---- commands ----
+
+/// <summary>One SO_WSK_EVENT_CALLBACK request.</summary>
+/// <param name="EventMask">The EventMask of WSK_EVENT_CALLBACK_CONTROL.</param>
+/// <param name="HasIrp">Whether the call gave an IRP.</param>
+public readonly record struct EventControlRequest(uint EventMask, bool HasIrp);
 
 // ---- events ----
 
@@ -43,12 +48,10 @@ public static class EventCallbackDecider
     public static EventState Initial(uint available, uint staticMask) =>
         new(available, staticMask & available, staticMask & available, 0);
 
-    /// <summary>What a control request gets.</summary>
-    /// <param name="eventMask">The EventMask of WSK_EVENT_CALLBACK_CONTROL.</param>
-    /// <param name="hasIrp">Whether the call gave an IRP.</param>
-    /// <param name="state">The socket's events.</param>
-    public static EventControlDecision Decide(uint eventMask, bool hasIrp, EventState state)
+    /// <summary>What a control request gets in the socket's event <paramref name="state"/>.</summary>
+    public static EventControlDecision Decide(EventControlRequest request, EventState state)
     {
+        uint eventMask = request.EventMask;
         if ((eventMask & WskEvents.Disable) == 0)
         {
             if (eventMask == 0 || (eventMask & ~WskEvents.ConnectionEvents) != 0 || (eventMask & ~state.Available) != 0)
@@ -63,7 +66,8 @@ public static class EventCallbackDecider
             return EventControlDecision.Refuse(NtStatus.InvalidParameter);
         var next = state with { Enabled = state.Enabled & ~target };
         if ((state.InFlight & target) == 0) return new EventControlDecision(NtStatus.Success, next);
-        return new EventControlDecision(hasIrp ? NtStatus.Pending : NtStatus.EventPending, next, WaitFor: target);
+        var waiting = request.HasIrp ? NtStatus.Pending : NtStatus.EventPending;
+        return new EventControlDecision(waiting, next, WaitFor: target);
     }
 
     /// <summary>The state after <paramref name="decision"/> (a refusal leaves it as it was).</summary>

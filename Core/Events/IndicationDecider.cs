@@ -11,7 +11,13 @@ public enum IndicationFlow : byte
     Stopped,
 }
 
-// ---- commands: one answer of WskReceiveEvent, given to Decide as its status and byte counts ----
+// ---- commands ----
+
+/// <summary>What the client's WskReceiveEvent answered.</summary>
+/// <param name="Returned">The callback's return value.</param>
+/// <param name="BytesIndicated">The bytes indicated.</param>
+/// <param name="BytesAccepted">*BytesAccepted: the bytes the client says it took.</param>
+public readonly record struct IndicationAnswer(NtStatus Returned, long BytesIndicated, long BytesAccepted);
 
 // ---- events ----
 
@@ -57,11 +63,10 @@ public static class IndicationDecider
     /// <summary>Before any indication.</summary>
     public const IndicationFlow Initial = IndicationFlow.Flowing;
 
-    /// <summary>
-    /// Decides from the callback's return value, the bytes indicated and the bytes the client says it accepted.
-    /// </summary>
-    public static IndicationOutcome Decide(NtStatus returned, long bytesIndicated, long bytesAccepted)
+    /// <summary>What one answer means (it does not depend on the flow: a stopped flow indicates nothing).</summary>
+    public static IndicationOutcome Decide(IndicationAnswer answer)
     {
+        var (returned, bytesIndicated, bytesAccepted) = answer;
         if (returned == NtStatus.Success)
         {
             // All consumed, or part: then the rest stays with the provider and indications stop until a WskReceive

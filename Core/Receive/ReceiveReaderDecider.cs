@@ -87,8 +87,9 @@ public readonly record struct ReaderCommand(
     /// <summary>What next, with the receive and disconnect callbacks enabled or not.</summary>
     public static ReaderCommand Pump(bool receiveEnabled, bool disconnectEnabled) =>
         new(ReaderCommandKind.Pump, ReceiveEnabled: receiveEnabled, DisconnectEnabled: disconnectEnabled);
-    /// <summary>Read <paramref name="n"/> is in the transport.</summary>
-    public static ReaderCommand ReadPending(int n) => new(ReaderCommandKind.ReadPending, ReadNumber: n);
+    /// <summary>Read <paramref name="readNumber"/> is in the transport.</summary>
+    public static ReaderCommand ReadPending(int readNumber) =>
+        new(ReaderCommandKind.ReadPending, ReadNumber: readNumber);
     /// <summary>The current read answered <paramref name="status"/> with <paramref name="bytes"/> bytes.</summary>
     public static ReaderCommand ReadAnswered(NtStatus status, int bytes) =>
         new(ReaderCommandKind.ReadAnswered, Length: bytes, Status: status);

@@ -70,15 +70,19 @@ public static class UnconnectedSocketDecider
     /// <summary>
     /// The step <paramref name="command"/> is in <paramref name="phase"/>; null when the phase cannot take it.
     /// </summary>
-    public static SocketStep? Decide(UnconnectedSocketCommand command, SocketPhase phase) => (command, phase) switch
+    public static SocketStep? Decide(UnconnectedSocketCommand command, SocketPhase phase)
     {
-        (UnconnectedSocketCommand.Close, _) => SocketStep.Closed,
-        (UnconnectedSocketCommand.Bind, SocketPhase.Created) => SocketStep.Bound,
-        (UnconnectedSocketCommand.StartConnect, SocketPhase.Bound) => SocketStep.ConnectStarted,
-        (UnconnectedSocketCommand.ConnectSucceeded, SocketPhase.Connecting) => SocketStep.Connected,
-        (UnconnectedSocketCommand.ConnectFailed, SocketPhase.Connecting) => SocketStep.ConnectFailed,
-        _ => null,
-    };
+        var step = command switch
+        {
+            UnconnectedSocketCommand.Bind => SocketStep.Bound,
+            UnconnectedSocketCommand.StartConnect => SocketStep.ConnectStarted,
+            UnconnectedSocketCommand.ConnectSucceeded => SocketStep.Connected,
+            UnconnectedSocketCommand.ConnectFailed => SocketStep.ConnectFailed,
+            _ => SocketStep.Closed,
+        };
+        // Close is taken in every phase; any other step only where it moves the phase on.
+        return step == SocketStep.Closed || Evolve(phase, step) != phase ? step : null;
+    }
 
     /// <summary>The phase after <paramref name="step"/>; a step the phase cannot take leaves it unchanged.</summary>
     public static SocketPhase Evolve(SocketPhase phase, SocketStep step) => (phase, step) switch

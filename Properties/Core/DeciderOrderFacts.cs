@@ -42,9 +42,9 @@ public sealed class DeciderOrderFacts
     {
         var state = EventCallbackDecider.Initial(WskEvents.ConnectionEvents, WskEvents.Receive);
         Assert.Equal(new EventState(WskEvents.ConnectionEvents, WskEvents.Receive, WskEvents.Receive, 0), state);
-        var enable = EventCallbackDecider.Decide(WskEvents.Disconnect, false, state);
+        var enable = EventCallbackDecider.Decide(new(WskEvents.Disconnect, false), state);
         Assert.Equal(enable.Next, EventCallbackDecider.Evolve(state, enable));
-        var refused = EventCallbackDecider.Decide(WskEvents.Receive | WskEvents.Disable, false, state);
+        var refused = EventCallbackDecider.Decide(new(WskEvents.Receive | WskEvents.Disable, false), state);
         Assert.Equal(NtStatus.InvalidParameter, refused.Status);
         Assert.Equal(state, EventCallbackDecider.Evolve(state, refused));
         Assert.False(EventCallbackDecider.IsTerminal(state));
@@ -54,14 +54,14 @@ public sealed class DeciderOrderFacts
     public void Indications_stop_for_good_on_an_answer_that_does_not_take_everything()
     {
         var flow = IndicationDecider.Initial;
-        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(NtStatus.Success, 10, 10));
-        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(NtStatus.Pending, 10, 0));
+        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(new(NtStatus.Success, 10, 10)));
+        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(new(NtStatus.Pending, 10, 0)));
         Assert.Equal(IndicationFlow.Flowing, flow);
         Assert.False(IndicationDecider.IsTerminal(flow));
-        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(NtStatus.Success, 10, 4));
+        flow = IndicationDecider.Evolve(flow, IndicationDecider.Decide(new(NtStatus.Success, 10, 4)));
         Assert.True(IndicationDecider.IsTerminal(flow));
-        Assert.Equal(IndicationFlow.Stopped, IndicationDecider.Evolve(flow, IndicationDecider.Decide(NtStatus.Success, 10, 10)));
-        Assert.Equal(IndicationFlow.Stopped, IndicationDecider.Evolve(IndicationFlow.Flowing, IndicationDecider.Decide(NtStatus.DataNotAccepted, 10, 0)));
+        Assert.Equal(IndicationFlow.Stopped, IndicationDecider.Evolve(flow, IndicationDecider.Decide(new(NtStatus.Success, 10, 10))));
+        Assert.Equal(IndicationFlow.Stopped, IndicationDecider.Evolve(IndicationFlow.Flowing, IndicationDecider.Decide(new(NtStatus.DataNotAccepted, 10, 0))));
     }
 
     private static SocketStep StepOf(UnconnectedSocketCommand command) => command switch

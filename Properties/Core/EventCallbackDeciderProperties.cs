@@ -10,8 +10,9 @@ using Wsk.Core;
 namespace Wsk.Properties.Core;
 
 /// <summary>
-/// SO_WSK_EVENT_CALLBACK against a model written from wsk-contract §4 and §0.4/§0.11: enable takes a non-zero OR of the
-/// connection events (SEND_BACKLOG 0x10, RECEIVE 0x40, DISCONNECT 0x80) whose callbacks the client gave; disable takes
+/// SO_WSK_EVENT_CALLBACK against a model of EnableOrsConnectionEvents, DisableOneEvent, DisableWhileRunningWaits,
+/// StaticEventsStayEnabled and CallbacksStartDisabled: enable takes a non-zero OR of the connection events
+/// (SEND_BACKLOG 0x10, RECEIVE 0x40, DISCONNECT 0x80) whose callbacks the client gave; disable takes
 /// exactly one of them with WSK_EVENT_DISABLE 0x80000000 and not a static one; a disable answers SUCCESS when no callback of
 /// that event runs, STATUS_PENDING (with an IRP) or STATUS_EVENT_PENDING 0x40000013 (without) when one does; either way no
 /// new callback of it starts. New sockets have only their static events enabled.
@@ -102,7 +103,7 @@ public class EventCallbackDeciderProperties
         Prop.ForAll(SocketArb.ControlCases(), c =>
         {
             var (s, mask, irp) = c;
-            var d = EventCallbackDecider.Decide(mask, irp, s);
+            var d = EventCallbackDecider.Decide(new(mask, irp), s);
             var x = Oracle(s.Available, s.Enabled, s.Static, s.InFlight, mask, irp);
             var failures = Compare(s, mask, irp, d, x).ToList();
             return (failures.Count == 0).Label(string.Join("; ", failures)).Collect(x.Path);
@@ -128,7 +129,7 @@ public class EventCallbackDeciderProperties
                     if (EventCallbackDecider.MayIndicate(e, s) != want)
                         failures.Add($"MayIndicate({Hex(e)}) {!want}, expected {want}");
                     // A static event cannot be disabled; a non-static one can (it is not in flight on a new socket).
-                    var d = EventCallbackDecider.Decide(e | DisableBit, false, s);
+                    var d = EventCallbackDecider.Decide(new(e | DisableBit, false), s);
                     // (Static without a callback: the event can never run, so either answer is defensible.)
                     bool staticNoCallback = Has(c.st, e) && !Has(c.available, e);
                     bool ok = want ? d.Status == StatusInvalidParameter && d.Next is null
@@ -168,7 +169,7 @@ public class EventCallbackDeciderProperties
             switch (op.Kind)
             {
                 case EventOpKind.Control:
-                    var d = EventCallbackDecider.Decide(op.Mask, op.HasIrp, state);
+                    var d = EventCallbackDecider.Decide(new(op.Mask, op.HasIrp), state);
                     decision = d;
                     if (d.Next is { } n) state = n;
                     break;

@@ -12,8 +12,8 @@ using Step = Wsk.Properties.Core.FoldStep<Wsk.Core.SocketCommand, Wsk.Core.Socke
 namespace Wsk.Properties.Core;
 
 /// <summary>
-/// The socket decider folded over random command sequences, checked against a model written from wsk-contract §6 and
-/// §0.9-§0.10: each call reads only its own flag (WskSend NODELAY 0x2, WskReceive WAITALL 0x2, WskDisconnect ABORTIVE 0x1),
+/// The socket decider folded over random command sequences, checked against a model of the connected socket's
+/// rules: each call reads only its own flag (WskSend NODELAY 0x2, WskReceive WAITALL 0x2, WskDisconnect ABORTIVE 0x1),
 /// an unsupported flag is STATUS_NOT_SUPPORTED, a bad WSK_BUF or an abortive disconnect with a buffer is
 /// STATUS_INVALID_PARAMETER; after our disconnect no send, after our abort no I/O; the peer's FIN leaves sending open; close is
 /// abortive unless the socket was disconnected both ways; nothing but transport facts after close.
@@ -328,7 +328,7 @@ public class SocketDeciderProperties
 
     /// <summary>
     /// Close is graceful exactly when both directions were shut before it, ours by a graceful disconnect that went ahead and
-    /// the peer's by its FIN, and nothing was reset or aborted; otherwise it is abortive (§0.9, libwsk #7).
+    /// the peer's by its FIN, and nothing was reset or aborted; otherwise it is abortive (CloseIsAbortiveUnlessDisconnected).
     /// </summary>
     [Property(MaxTest = 1000)]
     public Property CloseIsGracefulExactlyWhenDisconnectedBothWays() =>
@@ -380,7 +380,7 @@ public class SocketDeciderProperties
         });
 
     /// <summary>
-    /// WskSend's and WskReceive's WSK_BUF is not optional (only WskDisconnect's is, wsk-contract §6 "WSK_BUF* opt"), so a
+    /// WskSend's and WskReceive's WSK_BUF is not optional (only WskDisconnect's is: "WSK_BUF* opt"), so a
     /// send or receive without one is refused with STATUS_INVALID_PARAMETER before anything else but the flags.
     /// </summary>
     [Property(MaxTest = 300)]

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Wsk.Properties.Shell;
 
-/// <summary>WskControlClient (wsk-contract §5) through the faithful call and the Rx form, on a scripted provider.</summary>
+/// <summary>WskControlClient through the faithful call and the Rx form, on a scripted provider.</summary>
 public sealed class ClientControlProperties
 {
     private static (WskRegistration, WskProviderNpi, WskProvider) World()

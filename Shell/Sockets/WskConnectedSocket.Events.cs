@@ -35,7 +35,7 @@ public sealed partial class WskConnectedSocket
             if (_state.Closed) // a close on another thread won the race since the gate looked
                 CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel,
                     irp, this, null);
-            decision = EventCallbackDecider.Decide(control.EventMask, irp is not null, _events);
+            decision = EventCallbackDecider.Decide(new(control.EventMask, irp is not null), _events);
             newlyEnabled = decision.Next is { } next ? next.Enabled & ~_events.Enabled : 0;
             _events = EventCallbackDecider.Evolve(_events, decision);
             if (decision.Status.IsPending)

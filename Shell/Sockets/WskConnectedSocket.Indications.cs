@@ -33,7 +33,7 @@ public sealed partial class WskConnectedSocket
             throw;
         }
         if (!ran) return ReaderCommand.IndicationAnswered(false, default, data.Length);
-        var outcome = IndicationDecider.Decide(returned, data.Length, accepted);
+        var outcome = IndicationDecider.Decide(new(returned, data.Length, accepted));
         if (outcome.Action == IndicationAction.KeptByClient)
         {
             lock (_gate)

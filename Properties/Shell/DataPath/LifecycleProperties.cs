@@ -12,7 +12,7 @@ using Xunit;
 
 namespace Wsk.Properties.Shell.DataPath;
 
-/// <summary>Close, disconnect and the callback switch on loopback (wsk-contract §0.9-§0.11, §4, §6).</summary>
+/// <summary>Close, disconnect and the callback switch on loopback.</summary>
 public sealed class LifecycleProperties : IDisposable
 {
     // Far more than loopback buffers take while the peer reads nothing (its receive buffer is shrunk), so the send pends.

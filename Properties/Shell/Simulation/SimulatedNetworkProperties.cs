@@ -121,7 +121,7 @@ public sealed class SimulatedNetworkProperties
         peer.Read();
         Assert.Equal(60L, second.IoStatus.Information);
         socket.WskCloseSocket(new Irp());
-        Assert.True(peer.SawReset); // closed before both directions ended: abortive (wsk-contract §0.9)
+        Assert.True(peer.SawReset); // closed before both directions ended: abortive (CloseIsAbortiveUnlessDisconnected)
     }
 
     [Property(MaxTest = 100)]
