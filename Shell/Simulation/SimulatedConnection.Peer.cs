@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Wsk.Core;
 
 namespace Wsk.Shell.Simulation;

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Threading;
 using Wsk.Core;
 
 namespace Wsk.Shell;
