@@ -103,14 +103,14 @@ public class EventCallbackDeciderProperties
         Prop.ForAll(SocketArb.ControlCases(), c =>
         {
             var (s, mask, irp) = c;
-            var d = EventCallbackDecider.Decide(mask, irp, s);
+            var d = EventCallbackDecider.Decide(new(mask, irp), s);
             var x = Oracle(s.Available, s.Enabled, s.Static, s.InFlight, mask, irp);
             var failures = Compare(s, mask, irp, d, x).ToList();
             return (failures.Count == 0).Label(string.Join("; ", failures)).Collect(x.Path);
         });
 
     /// <summary>
-    /// A new socket's callbacks are disabled unless static (rule CallbacksStartDisabled): ForNewSocket enables exactly
+    /// A new socket's callbacks are disabled unless static (rule CallbacksStartDisabled): Initial enables exactly
     /// the events that are both static and available, has nothing in flight, and keeps the available events it was
     /// given.
     /// </summary>
@@ -122,7 +122,7 @@ public class EventCallbackDeciderProperties
              select (available, st)).ToArbitrary(),
             c =>
             {
-                var s = EventState.ForNewSocket(c.available, c.st);
+                var s = EventCallbackDecider.Initial(c.available, c.st);
                 var failures = new List<string>();
                 foreach (var e in Connection)
                 {
@@ -130,7 +130,7 @@ public class EventCallbackDeciderProperties
                     if (EventCallbackDecider.MayIndicate(e, s) != want)
                         failures.Add($"MayIndicate({Hex(e)}) {!want}, expected {want}");
                     // A static event cannot be disabled; a non-static one can (it is not in flight on a new socket).
-                    var d = EventCallbackDecider.Decide(e | DisableBit, false, s);
+                    var d = EventCallbackDecider.Decide(new(e | DisableBit, false), s);
                     // (Static without a callback: the event can never run, so either answer is defensible.)
                     bool staticNoCallback = Has(c.st, e) && !Has(c.available, e);
                     bool ok = want ? d.Status == StatusInvalidParameter && d.Next is null
@@ -142,7 +142,7 @@ public class EventCallbackDeciderProperties
                 uint enabledConnection = s.Enabled & (SendBacklog | Receive | Disconnect);
                 string label = enabledConnection == 0 ? "nothing enabled"
                     : enabledConnection == c.available ? "every available event static" : "some events static";
-                return (failures.Count == 0).Label($"ForNewSocket({Hex(c.available)}, {Hex(c.st)}) = {Show(s)}: {string.Join("; ", failures)}")
+                return (failures.Count == 0).Label($"Initial({Hex(c.available)}, {Hex(c.st)}) = {Show(s)}: {string.Join("; ", failures)}")
                     .Classify((c.st & ~c.available & (SendBacklog | Receive | Disconnect)) != 0, "static without a callback")
                     .Classify((c.st & ~(SendBacklog | Receive | Disconnect)) != 0, "static of other categories")
                     .Collect(label);
@@ -159,7 +159,7 @@ public class EventCallbackDeciderProperties
     /// </summary>
     private static List<SimStep> Run(EventScenario sc)
     {
-        var state = EventState.ForNewSocket(sc.Available, sc.StaticMask);
+        var state = EventCallbackDecider.Initial(sc.Available, sc.StaticMask);
         var steps = new List<SimStep>();
         int i = 0;
         foreach (var op in sc.Ops)
@@ -170,7 +170,7 @@ public class EventCallbackDeciderProperties
             switch (op.Kind)
             {
                 case EventOpKind.Control:
-                    var d = EventCallbackDecider.Decide(op.Mask, op.HasIrp, state);
+                    var d = EventCallbackDecider.Decide(new(op.Mask, op.HasIrp), state);
                     decision = d;
                     if (d.Next is { } n) state = n;
                     break;

@@ -44,7 +44,7 @@ public class IndicationDeciderProperties
     public Property OutcomeFollowsTheContract() =>
         Prop.ForAll(SocketArb.IndicationCases(), c =>
         {
-            var o = IndicationDecider.Decide(c.Returned, c.Indicated, c.Accepted);
+            var o = IndicationDecider.Decide(new(c.Returned, c.Indicated, c.Accepted));
             var x = Oracle(c.Returned, c.Indicated, c.Accepted);
             return (o.Action == x.Action && o.Consumed == x.Consumed && o.ClientBrokeContract == x.Broke && o.IndicationsContinue == x.Continue)
                 .Label($"{c}: got {Show(o)}, expected {x.Action}({x.Consumed}){(x.Broke ? ", client broke contract" : "")}, "
@@ -94,7 +94,7 @@ public class IndicationDeciderProperties
                 }
                 long indicated = held.Count;
                 long accepted = step.AcceptedFor(indicated);
-                var o = IndicationDecider.Decide(step.Returned, indicated, accepted);
+                var o = IndicationDecider.Decide(new(step.Returned, indicated, accepted));
                 log.Add($"{i}:Arrive({step.Bytes}) indicated {indicated}, {step.Returned.Name ?? step.Returned.ToString()}/{accepted} → {Show(o)}");
                 if (o.Consumed < 0 || o.Consumed > indicated)
                 {

@@ -284,7 +284,7 @@ public class ReceiveReaderDeciderProperties
             bool ran = Pick(5) != 0;
             var returned = new[] { NtStatus.Success, NtStatus.Pending, NtStatus.DataNotAccepted }[Pick(3)];
             long accepted = Pick(3) switch { 0 => 0, 1 => bytes, _ => Pick(bytes + 1) };
-            var outcome = IndicationDecider.Decide(returned, bytes, accepted);
+            var outcome = IndicationDecider.Decide(new(returned, bytes, accepted));
             var events = Do(ReaderCommand.IndicationAnswered(ran, outcome, bytes));
             var ended = events.Single(e => e.Kind == ReaderEventKind.IndicationEnded);
             // What the client took is delivered; the rest is kept back, ahead of anything read later.

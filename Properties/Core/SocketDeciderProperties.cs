@@ -330,7 +330,7 @@ public class SocketDeciderProperties
     /// <summary>
     /// Close is graceful exactly when both directions were shut before it, ours by a graceful disconnect that went ahead and
     /// the peer's by its FIN, and nothing was reset or aborted; otherwise it is abortive (rule
-    /// CloseIsAbortiveUnlessDisconnected; libwsk #7).
+    /// CloseIsAbortiveUnlessDisconnected).
     /// </summary>
     [Property(MaxTest = 1000)]
     public Property CloseIsGracefulExactlyWhenDisconnectedBothWays() =>

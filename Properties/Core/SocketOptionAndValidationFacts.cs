@@ -18,11 +18,11 @@ public class SocketOptionAndValidationFacts
 
     private static OptionCall Set(uint code, uint value, SocketPhase phase = SocketPhase.Created, uint level = SocketOptionCodes.SolSocket,
         ushort family = AddressFamilies.Inet, bool irp = true) =>
-        new(ControlSocketRequests.SetOption, code, level, 4, BitConverter.GetBytes(value), 0, 0, irp, family, phase);
+        new(WskControlSocketType.SetOption, code, level, 4, BitConverter.GetBytes(value), 0, 0, irp, family, phase);
 
     private static OptionCall Get(uint code, long outputSize = 4, int capacity = 4, uint level = SocketOptionCodes.SolSocket,
         ushort family = AddressFamilies.Inet) =>
-        new(ControlSocketRequests.GetOption, code, level, 0, null, outputSize, capacity, true, family, SocketPhase.Created);
+        new(WskControlSocketType.GetOption, code, level, 0, null, outputSize, capacity, true, family, SocketPhase.Created);
 
     private static OptionDecision Decide(OptionCall call, SocketOptions? current = null) =>
         SocketOptionRules.Decide(call, current ?? SocketOptions.Default, Resolve);
@@ -63,7 +63,7 @@ public class SocketOptionAndValidationFacts
         Assert.Equal(0xFFFF_FFFBu, SocketOptionCodes.ExclusiveAddressUse);
         Assert.Equal(27u, SocketOptionCodes.Ipv6V6Only);
         Assert.Equal(41u, SocketOptionCodes.IpProtoIpv6);
-        Assert.Equal((0u, 1u, 2u), (ControlSocketRequests.SetOption, ControlSocketRequests.GetOption, ControlSocketRequests.Ioctl));
+        Assert.Equal((0, 1, 2), ((int)WskControlSocketType.SetOption, (int)WskControlSocketType.GetOption, (int)WskControlSocketType.Ioctl));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class SocketOptionAndValidationFacts
         var current = SocketOptions.Default with { KeepAlive = true };
         var refused = new[]
         {
-            Set(SocketOptionCodes.ReuseAddress, 1) with { RequestType = 9 },                 // no such request
+            Set(SocketOptionCodes.ReuseAddress, 1) with { RequestType = (WskControlSocketType)9 }, // no such request
             Set(SocketOptionCodes.ReuseAddress, 1) with { Level = 6 },                       // no such level
             Set(0x1234, 1),                                                                  // no such option
             Set(SocketOptionCodes.Ipv6V6Only, 1, level: SocketOptionCodes.IpProtoIpv6),      // IPV6_V6ONLY on IPv4
@@ -126,7 +126,7 @@ public class SocketOptionAndValidationFacts
             Assert.True(d.Status == NtStatus.InvalidParameter && d.Action == OptionAction.None && ReferenceEquals(d.Options, current),
                 $"{call}: {d.Status} {d.Action}");
         }
-        var ioctl = Decide(Set(SocketOptionCodes.KeepAlive, 1) with { RequestType = ControlSocketRequests.Ioctl }, current);
+        var ioctl = Decide(Set(SocketOptionCodes.KeepAlive, 1) with { RequestType = WskControlSocketType.Ioctl }, current);
         Assert.Equal((NtStatus.NotSupported, OptionAction.None), (ioctl.Status, ioctl.Action));
         // Connection callbacks exist only once connected: setting one on this socket is the wrong state, reading it is unknown.
         Assert.Equal(NtStatus.InvalidDeviceState, Decide(Set(SocketOptionCodes.WskEventCallback, 1), current).Status);

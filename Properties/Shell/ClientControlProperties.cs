@@ -107,7 +107,7 @@ public sealed class ClientControlProperties
                 var irp = new Irp();
                 npi.Dispatch.WskSocket(new SocketRequest(client.Id, AddressFamilies.Inet), irp);
                 var socket = (WskUnconnectedSocket)irp.IoStatus.Information!;
-                var status = socket.WskControlSocket(ControlSocketRequests.SetOption, SocketOptionCodes.WskSecurity, SocketOptionCodes.SolSocket,
+                var status = socket.WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskSecurity, SocketOptionCodes.SolSocket,
                     PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, new Irp());
                 socket.WskCloseSocket(new Irp());
                 return status;

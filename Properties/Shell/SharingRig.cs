@@ -124,7 +124,7 @@ public sealed class SharingRig : IDisposable
         uint code = option == ShareOption.ReuseAddress ? SocketOptionCodes.ReuseAddress : SocketOptionCodes.ExclusiveAddressUse;
         var status = rx
             ? socket.SetOption(SocketOptionCodes.SolSocket, code, 1).Wait().Status
-            : socket.WskControlSocket(ControlSocketRequests.SetOption, code, SocketOptionCodes.SolSocket, 4, One, 0, null, out _, new Irp());
+            : socket.WskControlSocket(WskControlSocketType.SetOption, code, SocketOptionCodes.SolSocket, 4, One, 0, null, out _, new Irp());
         if (status != NtStatus.Success) throw new InvalidOperationException($"setting {option}: {status}");
     }
 

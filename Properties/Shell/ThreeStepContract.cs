@@ -79,7 +79,7 @@ public abstract class ThreeStepContract
         {
             case Step.SetReuse:
                 if (rx) (status, completions) = One(All(socket.SetOption(SocketOptionCodes.SolSocket, SocketOptionCodes.ReuseAddress, 1)), c => c.Status);
-                else (status, completions) = (socket.WskControlSocket(ControlSocketRequests.SetOption, SocketOptionCodes.ReuseAddress,
+                else (status, completions) = (socket.WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.ReuseAddress,
                     SocketOptionCodes.SolSocket, 4, BitConverter.GetBytes(1u), 0, null, out _, irp), irp.CompletionCount);
                 return (status, completions, phase switch
                 {
@@ -89,11 +89,11 @@ public abstract class ThreeStepContract
                 });
             case Step.GetReuse:
                 if (rx) (status, completions) = One(All(socket.GetOption(SocketOptionCodes.SolSocket, SocketOptionCodes.ReuseAddress)), c => c.Status);
-                else (status, completions) = (socket.WskControlSocket(ControlSocketRequests.GetOption, SocketOptionCodes.ReuseAddress,
+                else (status, completions) = (socket.WskControlSocket(WskControlSocketType.GetOption, SocketOptionCodes.ReuseAddress,
                     SocketOptionCodes.SolSocket, 0, null, 4, new byte[4], out _, irp), irp.CompletionCount);
                 return (status, completions, Usable(phase));
             case Step.SetKeepAlive:
-                status = socket.WskControlSocket(ControlSocketRequests.SetOption, SocketOptionCodes.KeepAlive, SocketOptionCodes.SolSocket, 4,
+                status = socket.WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.KeepAlive, SocketOptionCodes.SolSocket, 4,
                     BitConverter.GetBytes(1u), 0, null, out _, irp);
                 return (status, irp.CompletionCount, Usable(phase));
             case Step.Bind:

@@ -3,9 +3,9 @@ using Wsk.Core;
 namespace Wsk.Shell;
 
 /// <summary>
-/// Carries out WskControlClient: <see cref="ClientControlRules"/> decides, this does what the decision says. The faithful
-/// call and every typed convenience (<see cref="WskClient.CacheSecurityDescriptor"/> and the rest) come through here, so
-/// they cannot disagree.
+/// Carries out WskControlClient: <see cref="ClientControlRules"/> decides, this does what the decision says. The
+/// faithful call and every typed convenience (<see cref="WskClient.CacheSecurityDescriptor"/> and the rest) come
+/// through here, so they cannot disagree.
 /// </summary>
 internal static class ClientControl
 {
@@ -14,17 +14,19 @@ internal static class ClientControl
     /// WSK_TRANSPORT_LIST_CHANGE requires an IRP (an IRP where none is allowed is ClientControlRules' parameter rule).
     /// </summary>
     public static NtStatus Execute(WskRegistration registration,
-        WskClient? caller, uint code, long inputSize, object? input, long outputSize, byte[]? output, out long outputSizeReturned,
-        Irp? irp, Irql irql = Irql.PassiveLevel)
+        WskClient? caller, uint code, long inputSize, object? input, long outputSize, byte[]? output,
+        out long outputSizeReturned, Irp? irp, Irql irql = Irql.PassiveLevel)
     {
         outputSizeReturned = 0;
-        if (CallGate.EnterClientCall(registration, nameof(WskProviderDispatch.WskControlClient), caller, caller?.Id, irp,
-                irpRequired: code == ClientControlCodes.TransportListChange, irql) is { } refused)
+        const string call = nameof(WskProviderDispatch.WskControlClient);
+        bool irpRequired = code == ClientControlCodes.TransportListChange;
+        if (CallGate.EnterClientCall(registration, call, caller, caller?.Id, irp, irpRequired, irql) is { } refused)
             return refused;
         var client = caller!;
         var transports = registration.Provider.Transports; // one snapshot: the size told and the bytes written agree
         var decision = ClientControlRules.Decide(new ClientControlCall(
-            code, irp is not null, inputSize, input, outputSize, output?.Length ?? -1, transports.Count, client.HasCreatedSockets));
+            code, irp is not null, inputSize, input, outputSize, output?.Length ?? -1, transports.Count,
+            client.HasCreatedSockets));
         var status = decision.Status;
         long written = decision.OutputSizeReturned;
         switch (decision.Action)
@@ -44,11 +46,13 @@ internal static class ClientControl
                 if (!registration.ReleaseSd(client.Id, handle)) status = NtStatus.InvalidParameter;
                 break;
             case ClientControlAction.SetStaticEventCallbacks:
-                if (!client.TrySetStaticEventMask(((EventCallbackControl)input!).EventMask)) status = NtStatus.InvalidDeviceState;
+                if (!client.TrySetStaticEventMask(((EventCallbackControl)input!).EventMask))
+                    status = NtStatus.InvalidDeviceState;
                 break;
         }
         outputSizeReturned = written;
-        irp?.IoCompleteRequest(status, written != 0 ? written : null); // Information: bytes written, or needed on overflow
+        // Information: bytes written, or needed on overflow.
+        irp?.IoCompleteRequest(status, written != 0 ? written : null);
         return status;
     }
 }

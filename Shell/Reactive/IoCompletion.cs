@@ -2,10 +2,14 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>The outcome of one send, receive or disconnect in the reactive and awaitable forms: a status, never an exception.</summary>
+/// <summary>
+/// The outcome of one send, receive or disconnect in the reactive and awaitable forms: a status, never an exception.
+/// </summary>
 /// <param name="Status">The IRP's final status.</param>
 /// <param name="Bytes">Bytes transferred (0 for a receive means the peer shut down gracefully).</param>
-/// <param name="ReturnStatus">What the call returned: the same status (completed inside the call) or STATUS_PENDING.</param>
+/// <param name="ReturnStatus">
+/// What the call returned: the same status (completed inside the call) or STATUS_PENDING.
+/// </param>
 public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus)
 {
     internal static IoCompletion From(Irp irp, NtStatus returned) =>

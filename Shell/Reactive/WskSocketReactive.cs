@@ -12,26 +12,33 @@ public static class WskSocketReactive
     public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
         Io(socket, irp => socket.WskSend(buffer, flags, irp));
 
-    /// <summary>A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.</summary>
+    /// <summary>
+    /// A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.
+    /// </summary>
     public static IObservable<IoCompletion> Receive(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
         Io(socket, irp => socket.WskReceive(buffer, flags, irp));
 
-    /// <summary>Awaitable WskSend; cancelling the token cancels the IRP (STATUS_CANCELLED, or the real result).</summary>
-    public static ValueTask<IoCompletion> SendAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Awaitable WskSend; cancelling the token cancels the IRP (STATUS_CANCELLED, or the real result).
+    /// </summary>
+    public static ValueTask<IoCompletion> SendAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskSend(buffer, flags, irp), cancellationToken);
     }
 
     /// <summary>Awaitable WskReceive; 0 bytes with STATUS_SUCCESS means the peer shut down gracefully.</summary>
-    public static ValueTask<IoCompletion> ReceiveAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0, CancellationToken cancellationToken = default)
+    public static ValueTask<IoCompletion> ReceiveAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskReceive(buffer, flags, irp), cancellationToken);
     }
 
     /// <summary>Awaitable WskDisconnect (graceful with an optional final buffer, or WSK_FLAG_ABORTIVE).</summary>
-    public static ValueTask<IoCompletion> DisconnectAsync(this WskConnectedSocket socket, WskBuf? finalBuffer = null, uint flags = 0, CancellationToken cancellationToken = default)
+    public static ValueTask<IoCompletion> DisconnectAsync(this WskConnectedSocket socket, WskBuf? finalBuffer = null,
+        uint flags = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskDisconnect(finalBuffer, flags, irp), cancellationToken);
@@ -45,16 +52,17 @@ public static class WskSocketReactive
     }
 
     /// <summary>
-    /// The socket's events while subscribed: enables the callbacks for <paramref name="eventMask"/> on subscribe (routing
-    /// them to the observer instead of the client's dispatch) and disables them on dispose. Data comes as copies, in
-    /// order, and before the graceful <see cref="Disconnected"/>, after which the stream completes.
+    /// The socket's events while subscribed: enables the callbacks for <paramref name="eventMask"/> on subscribe
+    /// (routing them to the observer instead of the client's dispatch) and disables them on dispose. Data comes as
+    /// copies, in order, and before the graceful <see cref="Disconnected"/>, after which the stream completes.
     /// </summary>
     /// <remarks>
     /// Flow control: <c>OnNext</c> runs on the socket's reader, and nothing more is read until it returns, so a slow
     /// subscriber holds the peer back through TCP's own window instead of making memory grow. A subscriber that moves
     /// the events to another scheduler (<c>ObserveOn</c>) takes over that queue and its bound.
     /// </remarks>
-    public static IObservable<WskSocketEvent> Events(this WskConnectedSocket socket, uint eventMask = WskEvents.ConnectionEvents)
+    public static IObservable<WskSocketEvent> Events(this WskConnectedSocket socket,
+        uint eventMask = WskEvents.ConnectionEvents)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new SocketEventStream(socket, eventMask);
@@ -63,7 +71,8 @@ public static class WskSocketReactive
     private static IObservable<IoCompletion> Io(WskConnectedSocket socket, Func<Irp, NtStatus> call)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return new IrpObservable<Func<Irp, NtStatus>, IoCompletion>(call, static (c, irp) => c(irp), IoCompletion.From, null);
+        return new IrpObservable<Func<Irp, NtStatus>, IoCompletion>(call, static (c, irp) => c(irp),
+            IoCompletion.From, null);
     }
 
     private static async ValueTask<IoCompletion> Await(Func<Irp, NtStatus> call, CancellationToken cancellationToken)
@@ -81,9 +90,9 @@ public static class WskSocketReactive
             }
             finally
             {
-                // Unregister, not Dispose: Dispose waits for a cancel callback running on another thread, and the awaiting
-                // continuation has no reason to. A cancel that still runs finds the IRP completed and does nothing (this
-                // IRP is never reused).
+                // Unregister, not Dispose: Dispose waits for a cancel callback running on another thread, and the
+                // awaiting continuation has no reason to. A cancel that still runs finds the IRP completed and does
+                // nothing (this IRP is never reused).
                 registration.Unregister();
             }
         }
@@ -100,7 +109,8 @@ public static class WskSocketReactive
                 ReceiveEvent: (object? _, uint _, DataIndication? indication, long _, out long accepted) =>
                 {
                     accepted = 0;
-                    for (var d = indication; d is not null; d = d.Next) observer.OnNext(new DataReceived(d.Buffer.ToArray()));
+                    for (var d = indication; d is not null; d = d.Next)
+                        observer.OnNext(new DataReceived(d.Buffer.ToArray()));
                     if (indication is null && Interlocked.Exchange(ref done, 1) == 0)
                     {
                         observer.OnNext(new Disconnected(Abortive: true));
@@ -130,7 +140,8 @@ public static class WskSocketReactive
                 if (!status.IsSuccess)
                 {
                     detach.Dispose();
-                    observer.OnError(new WskContractViolationException(CallingRule.OutOfOrder, $"enabling events 0x{eventMask:X} answered {status}"));
+                    observer.OnError(new WskContractViolationException(CallingRule.OutOfOrder,
+                        $"enabling events 0x{eventMask:X} answered {status}"));
                     return new Unsubscribe(null, 0, null);
                 }
             }

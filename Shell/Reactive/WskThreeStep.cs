@@ -90,7 +90,7 @@ public static class WskThreeStep
     /// WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into
     /// <paramref name="outputSize"/> bytes.
     /// </summary>
-    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket, uint requestType,
+    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket, WskControlSocketType requestType,
         uint level, uint code, byte[]? input = null, int outputSize = 0)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -116,13 +116,13 @@ public static class WskThreeStep
     {
         var input = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(input, value);
-        return socket.ControlSocket(ControlSocketRequests.SetOption, level, code, input);
+        return socket.ControlSocket(WskControlSocketType.SetOption, level, code, input);
     }
 
     /// <summary>WskGetOption of a ULONG option: <see cref="OperationCompletion.Value"/> holds it.</summary>
     public static IObservable<OperationCompletion> GetOption(this WskUnconnectedSocket socket, uint level, uint code) =>
-        socket.ControlSocket(ControlSocketRequests.GetOption, level, code, outputSize: sizeof(uint));
+        socket.ControlSocket(WskControlSocketType.GetOption, level, code, outputSize: sizeof(uint));
 
     private sealed record ControlCall(
-        WskUnconnectedSocket Socket, uint Type, uint Level, uint Code, byte[]? Input, int OutputSize);
+        WskUnconnectedSocket Socket, WskControlSocketType Type, uint Level, uint Code, byte[]? Input, int OutputSize);
 }

@@ -46,7 +46,9 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
     /// <summary>For a receive: the status the reader decided it completes with.</summary>
     public NtStatus FinalStatus { get; set; }
 
-    /// <summary>The transport I/O running for this operation, if any (sends; a receive's read belongs to the reader).</summary>
+    /// <summary>
+    /// The transport I/O running for this operation, if any (sends; a receive's read belongs to the reader).
+    /// </summary>
     public ITransportCancel? Pending { get; set; }
 
     /// <summary>For an event disable: the event whose running callback it waits for.</summary>

@@ -4,30 +4,28 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>WSK_EVENT_CALLBACK_CONTROL: which NPI the events belong to, and the event mask.</summary>
-/// <param name="NpiId">The NPI identifier (the library accepts any; WSK passes NPI_WSK_INTERFACE_ID).</param>
-/// <param name="EventMask">WSK_EVENT_* bits, or one event OR-ed with WSK_EVENT_DISABLE.</param>
-public sealed record WskEventCallbackControl(Guid NpiId, uint EventMask);
-
 public sealed partial class WskConnectedSocket
 {
     private List<SocketIo>? _disables;
 
     /// <summary>
     /// WskControlSocket for what a connected socket takes here: SO_WSK_EVENT_CALLBACK (WskSetOption, level SOL_SOCKET)
-    /// with a <see cref="WskEventCallbackControl"/>. Enable any OR of WSK_EVENT_RECEIVE, WSK_EVENT_DISCONNECT and
+    /// with a <see cref="EventCallbackControl"/>. Enable any OR of WSK_EVENT_RECEIVE, WSK_EVENT_DISCONNECT and
     /// WSK_EVENT_SEND_BACKLOG whose callbacks the dispatch provides; disable one event per call with WSK_EVENT_DISABLE.
     /// A disable while that event's callback runs answers STATUS_PENDING with an IRP (it completes when the callback
     /// returns) and STATUS_EVENT_PENDING without one. Other requests answer STATUS_NOT_SUPPORTED; a malformed one
     /// STATUS_INVALID_PARAMETER. The IRP is optional; when given it completes with the returned status (or later).
     /// </summary>
-    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input, Irp? irp)
+    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, object? input,
+        Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskControlSocket));
-        CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false, submit: false);
-        if (requestType != WskControlSocketType.SetOption || level != WskSocketOptions.SolSocket || controlCode != WskSocketOptions.EventCallback)
-            return Answer(irp, NtStatus.NotSupported);
-        if (input is not WskEventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
+        CallGate.EnterSocketCall(_registration, nameof(WskControlSocket), this, !IsClosed, irp, irpRequired: false,
+            submit: false);
+        bool eventCallback = requestType == WskControlSocketType.SetOption && level == SocketOptionCodes.SolSocket
+                             && controlCode == SocketOptionCodes.WskEventCallback;
+        if (!eventCallback) return Answer(irp, NtStatus.NotSupported);
+        if (input is not EventCallbackControl control) return Answer(irp, NtStatus.InvalidParameter);
 
         EventControlDecision decision;
         SocketIo? waiting = null;
@@ -35,10 +33,11 @@ public sealed partial class WskConnectedSocket
         lock (_gate)
         {
             if (_state.Closed) // a close on another thread won the race since the gate looked
-                CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel, irp, this, null);
-            decision = EventCallbackDecider.Decide(control.EventMask, irp is not null, _events);
+                CallGate.Refuse(_registration, CallingRule.SocketClosed, nameof(WskControlSocket), Irql.PassiveLevel,
+                    irp, this, null);
+            decision = EventCallbackDecider.Decide(new(control.EventMask, irp is not null), _events);
             newlyEnabled = decision.Next is { } next ? next.Enabled & ~_events.Enabled : 0;
-            if (decision.Next is { } after) _events = after;
+            _events = EventCallbackDecider.Evolve(_events, decision);
             if (decision.Status.IsPending)
             {
                 CallGate.Submit(_registration, nameof(WskControlSocket), irp!, this);
@@ -59,14 +58,15 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>Enables <paramref name="eventMask"/> (the IRP-free SO_WSK_EVENT_CALLBACK form).</summary>
-    public NtStatus EnableEventCallbacks(uint eventMask) =>
-        WskControlSocket(WskControlSocketType.SetOption, WskSocketOptions.EventCallback, WskSocketOptions.SolSocket,
-            new WskEventCallbackControl(Guid.Empty, eventMask), null);
+    public NtStatus EnableEventCallbacks(uint eventMask) => SetEventCallback(eventMask, null);
 
     /// <summary>Disables one event (the SO_WSK_EVENT_CALLBACK form with WSK_EVENT_DISABLE).</summary>
     public NtStatus DisableEventCallback(uint @event, Irp? irp = null) =>
-        WskControlSocket(WskControlSocketType.SetOption, WskSocketOptions.EventCallback, WskSocketOptions.SolSocket,
-            new WskEventCallbackControl(Guid.Empty, @event | WskEvents.Disable), irp);
+        SetEventCallback(@event | WskEvents.Disable, irp);
+
+    private NtStatus SetEventCallback(uint eventMask, Irp? irp) =>
+        WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback,
+            SocketOptionCodes.SolSocket, new EventCallbackControl(Guid.Empty, eventMask), irp);
 
     /// <summary>
     /// Routes the socket's callbacks to <paramref name="dispatch"/> instead of the client's dispatch until the returned
@@ -77,7 +77,8 @@ public sealed partial class WskConnectedSocket
         lock (_gate)
         {
             if (!ReferenceEquals(_dispatch, _clientDispatch))
-                throw new WskContractViolationException(CallingRule.OutOfOrder, "another observer already receives this socket's events");
+                throw new WskContractViolationException(CallingRule.OutOfOrder,
+                    "another observer already receives this socket's events");
             _dispatch = dispatch;
             _events = _events with { Available = Available(dispatch) };
         }
@@ -101,7 +102,8 @@ public sealed partial class WskConnectedSocket
     /// Runs one callback if its event is enabled and the socket is not closed, marking it in flight meanwhile so that a
     /// disable can wait for it and close can finish after it. Returns false when the callback may not run.
     /// </summary>
-    private bool TryInvoke(uint @event, DataIndication? indication, long figure, out NtStatus returned, out long accepted)
+    private bool TryInvoke(uint @event, DataIndication? indication, long figure, out NtStatus returned,
+        out long accepted)
     {
         ConnectionDispatch? dispatch;
         lock (_gate)
@@ -128,7 +130,9 @@ public sealed partial class WskConnectedSocket
         return true;
     }
 
-    /// <summary>A callback returned: complete the disables that waited for it, and a close that waited for all of them.</summary>
+    /// <summary>
+    /// A callback returned: complete the disables that waited for it, and a close that waited for all of them.
+    /// </summary>
     private void CallbackReturned(uint @event)
     {
         List<SocketIo>? released = null;
@@ -182,7 +186,10 @@ public sealed partial class WskConnectedSocket
         else io.Pending?.Cancel();
     }
 
-    /// <summary>Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it), then completed.</summary>
+    /// <summary>
+    /// Completes WskControlSocket's optional IRP inside the call: submitted through the gate (the verifier sees it),
+    /// then completed.
+    /// </summary>
     private NtStatus Answer(Irp? irp, NtStatus status)
     {
         if (irp is not null)

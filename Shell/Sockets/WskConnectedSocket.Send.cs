@@ -11,14 +11,15 @@ public sealed partial class WskConnectedSocket
 
     /// <summary>
     /// WskSend: sends every byte of <paramref name="buffer"/>; the IRP completes when all of them are handed to the
-    /// transport, with the byte count in <c>IoStatus.Information</c> (a <see cref="long"/>). WSK_FLAG_NODELAY is accepted;
-    /// any other flag (WSK_FLAG_OOB included) answers STATUS_NOT_SUPPORTED. The buffer belongs to the socket until the
-    /// IRP completes.
+    /// transport, with the byte count in <c>IoStatus.Information</c> (a <see cref="long"/>). WSK_FLAG_NODELAY is
+    /// accepted; any other flag (WSK_FLAG_OOB included) answers STATUS_NOT_SUPPORTED. The buffer belongs to the socket
+    /// until the IRP completes.
     /// </summary>
     public NtStatus WskSend(WskBuf buffer, uint flags, Irp? irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskSend));
-        var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Send, flags, true, buffer.IsWellFormed), out var decided);
+        var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Send, flags, true, buffer.IsWellFormed),
+            out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);
         var io = new SocketIo(this, submitted, SocketIoKind.Send, buffer, flags);
         lock (_gate) (_sends ??= new()).Add(io);
@@ -26,9 +27,9 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>
-    /// WskDisconnect. Graceful (flags 0): sends <paramref name="buffer"/> if given, lets every pending send finish, then
-    /// ends the outgoing stream; receiving stays open. If the pending sends never finish (a peer that stops reading),
-    /// the disconnect stays pending until an abortive disconnect or close cancels it (STATUS_CANCELLED).
+    /// WskDisconnect. Graceful (flags 0): sends <paramref name="buffer"/> if given, lets every pending send finish,
+    /// then ends the outgoing stream; receiving stays open. If the pending sends never finish (a peer that stops
+    /// reading), the disconnect stays pending until an abortive disconnect or close cancels it (STATUS_CANCELLED).
     /// Abortive (WSK_FLAG_ABORTIVE, no buffer): cancels every pending send and receive with STATUS_CANCELLED and resets
     /// the connection at once.
     /// </summary>
@@ -100,11 +101,15 @@ public sealed partial class WskConnectedSocket
         }
         var status = _connection.Shutdown();
         if (status == NtStatus.Success)
-            lock (_gate) _state = SocketDecider.Evolve(_state, SocketDecider.Decide(new SocketCommand(SocketCommandKind.DisconnectFinished), _state));
+            lock (_gate) _state = SocketDecider.Evolve(_state,
+                SocketDecider.Decide(new SocketCommand(SocketCommandKind.DisconnectFinished), _state));
         disconnect.TryComplete(status, null);
     }
 
-    /// <summary>Completes a refused command's IRP with its status; null when the gate refused the call before any IRP was submitted.</summary>
+    /// <summary>
+    /// Completes a refused command's IRP with its status; null when the gate refused the call before any IRP was
+    /// submitted.
+    /// </summary>
     private static NtStatus Refuse(Irp? irp, NtStatus status)
     {
         irp?.IoCompleteRequest(status);

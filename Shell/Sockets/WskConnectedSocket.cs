@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Threading;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -27,14 +25,15 @@ public sealed partial class WskConnectedSocket
     private SocketIo? _closing;
     private bool _closeAbortive;
 
-    internal WskConnectedSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect, uint staticEvents = 0)
+    internal WskConnectedSocket(WskRegistration registration, ITransportConnection connection, ValidConnect connect,
+        uint staticEvents = 0)
     {
         _registration = registration;
         _connection = connection;
         Family = connect.Family;
         SocketContext = connect.Request.SocketContext;
         _clientDispatch = _dispatch = connect.Request.Dispatch;
-        _events = EventState.ForNewSocket(Available(_dispatch), staticEvents);
+        _events = EventCallbackDecider.Initial(Available(_dispatch), staticEvents);
     }
 
     /// <summary>The socket's address family (that of the LocalAddress it was created with).</summary>
@@ -66,7 +65,10 @@ public sealed partial class WskConnectedSocket
     /// <exception cref="WskContractViolationException">A closed socket, or an IRP still in use.</exception>
     public NtStatus WskGetLocalAddress(Irp? irp) => CompleteAddressQuery(irp, local: true);
 
-    /// <summary>WskGetRemoteAddress: completes <paramref name="irp"/> with the connected peer's address. Same contract as <see cref="WskGetLocalAddress"/>.</summary>
+    /// <summary>
+    /// WskGetRemoteAddress: completes <paramref name="irp"/> with the connected peer's address. Same contract as
+    /// <see cref="WskGetLocalAddress"/>.
+    /// </summary>
     /// <exception cref="WskContractViolationException">A closed socket, or an IRP still in use.</exception>
     public NtStatus WskGetRemoteAddress(Irp? irp) => CompleteAddressQuery(irp, local: false);
 
@@ -91,48 +93,19 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>
-    /// WskCloseSocket: cancels and completes every pending IRP of the socket with STATUS_CANCELLED, waits for callbacks
-    /// in flight, releases the transport socket (abortively unless it is already disconnected both ways), then completes
-    /// <paramref name="irp"/> with STATUS_SUCCESS. Never fails. Returns STATUS_PENDING when a callback is still running
-    /// (the IRP completes when it returns, so close may be called from a callback). A second close, or any call after it,
-    /// is a contract violation. No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
-    /// </summary>
-    /// <exception cref="WskContractViolationException">A second close, or an IRP still in use.</exception>
-    public NtStatus WskCloseSocket(Irp? irp)
-    {
-        _registration.Verifier?.OnClosing(this);
-        var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
-        if (decided.Kind == SocketEventKind.Refused) return decided.Status; // refused by the gate: nothing submitted
-        List<SocketIo> pending;
-        ITransportCancel? cancelRead;
-        bool waitForCallbacks;
-        lock (_gate)
-        {
-            _closeAbortive = decided.Kind == SocketEventKind.ClosedAbortively;
-            _closing = new SocketIo(this, close, SocketIoKind.Close);
-            pending = TakeAllPending(close: true, out cancelRead);
-            waitForCallbacks = _events.InFlight != 0;
-        }
-        cancelRead?.Cancel();
-        CancelAll(pending);
-        if (waitForCallbacks) return NtStatus.Pending; // the last callback to return finishes the close
-        FinishClose();
-        return NtStatus.Success;
-    }
-
-    /// <summary>
-    /// The call gate for send, receive, disconnect and close: checks the calling contract against the socket's state under
-    /// its lock (throws for a bug-check breach before anything is submitted), decides the command, submits the IRP and
-    /// folds the decision into the state. The caller completes a refused command's IRP with its status. A missing IRP is
-    /// refused by the gate: then <paramref name="decided"/> is Refused with STATUS_INVALID_PARAMETER and the result is
-    /// null (nothing was submitted, so <see cref="Refuse"/> completes nothing).
+    /// The call gate for send, receive, disconnect and close: checks the calling contract against the socket's state
+    /// under its lock (throws for a bug-check breach before anything is submitted), decides the command, submits the
+    /// IRP and folds the decision into the state. The caller completes a refused command's IRP with its status. A
+    /// missing IRP is refused by the gate: then <paramref name="decided"/> is Refused with STATUS_INVALID_PARAMETER and
+    /// the result is null (nothing was submitted, so <see cref="Refuse"/> completes nothing).
     /// </summary>
     private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
     {
         string call = CallName(command.Kind);
         lock (_gate)
         {
-            if (CallGate.EnterSocketCall(_registration, call, this, !_state.Closed, irp, irpRequired: true, submit: false) is { } refused)
+            if (CallGate.EnterSocketCall(_registration, call, this, !_state.Closed, irp, irpRequired: true,
+                submit: false) is { } refused)
             {
                 decided = SocketEvent.Refused(refused);
                 return null!;
@@ -155,25 +128,10 @@ public sealed partial class WskConnectedSocket
         _ => kind.ToString(),
     };
 
-    private void FinishClose()
-    {
-        SocketIo? close;
-        lock (_gate)
-        {
-            close = _closing;
-            _closing = null;
-        }
-        if (close is null) return;
-        _connection.Close(_closeAbortive);
-        _registration.SocketClosed();
-        _registration.Verifier?.OnSocketClosed(this);
-        close.TryComplete(NtStatus.Success, null);
-    }
-
     private NtStatus CompleteAddressQuery(Irp? irp, bool local)
     {
-        if (CallGate.EnterSocketCall(_registration, local ? nameof(WskGetLocalAddress) : nameof(WskGetRemoteAddress), this, !IsClosed, irp,
-                irpRequired: true) is { } refused)
+        string call = local ? nameof(WskGetLocalAddress) : nameof(WskGetRemoteAddress);
+        if (CallGate.EnterSocketCall(_registration, call, this, !IsClosed, irp, irpRequired: true) is { } refused)
             return refused;
         var status = local ? _connection.GetLocalAddress(out var address) : _connection.GetRemoteAddress(out address);
         irp!.IoCompleteRequest(status, status.IsSuccess ? address : null);
@@ -206,17 +164,8 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>The gate for the IRP-free members (the address properties): a closed socket is a bug check.</summary>
-    private void EnsureOpen(string call) => CallGate.EnterSocketCall(_registration, call, this, !IsClosed, null, irpRequired: false);
-
-    /// <summary>Completes every operation with STATUS_CANCELLED and stops its transport I/O.</summary>
-    private static void CancelAll(List<SocketIo> operations)
-    {
-        foreach (var io in operations)
-        {
-            io.Pending?.Cancel();
-            io.TryCompleteWithBytes(NtStatus.Cancelled);
-        }
-    }
+    private void EnsureOpen(string call) => CallGate.EnterSocketCall(_registration, call, this, !IsClosed, null,
+        irpRequired: false);
 
     private static uint Available(ConnectionDispatch? dispatch) =>
         dispatch is null ? 0

@@ -80,7 +80,7 @@ public sealed partial class WskUnconnectedSocket : IConnectHandover
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
     /// socket.</exception>
-    public NtStatus WskControlSocket(uint requestType, uint controlCode, uint level, long inputSize,
+    public NtStatus WskControlSocket(WskControlSocketType requestType, uint controlCode, uint level, long inputSize,
         byte[]? inputBuffer, long outputSize, byte[]? outputBuffer, out long outputSizeReturned, Irp? irp,
         Irql irql = Irql.PassiveLevel)
     {

@@ -147,8 +147,8 @@ public sealed class LifecycleProperties : IDisposable
         Assert.Equal(NtStatus.InvalidParameter, ours.WskSend(new WskBuf(new byte[4], 3, 2), 0, new Irp()));
         Assert.Equal(NtStatus.InvalidParameter, ours.WskReceive(new WskBuf(new byte[4], -1, 1), 0, new Irp()));
         Assert.Equal(NtStatus.InvalidParameter, ours.EnableEventCallbacks(WskEvents.SendBacklog)); // the dispatch gave no such callback
-        Assert.Equal(NtStatus.NotSupported, ours.WskControlSocket(WskControlSocketType.GetOption, WskSocketOptions.EventCallback,
-            WskSocketOptions.SolSocket, null, null));
+        Assert.Equal(NtStatus.NotSupported, ours.WskControlSocket(WskControlSocketType.GetOption, SocketOptionCodes.WskEventCallback,
+            SocketOptionCodes.SolSocket, null, null));
         ours.WskCloseSocket(new Irp());
         peer.Dispose();
     }
