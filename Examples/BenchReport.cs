@@ -27,7 +27,8 @@ internal static class BenchReport
             $"p99 <= {P99Goal:0.0}x raw (reported, not enforced)"));
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
-            $"{"client",-27} {"conc",4} {"connects/s",10} {"x raw",6} {"B/connect",9} {"extra B",8} {"p50 µs",7} {"p99 µs",7} {"p99 x raw",9} {"inline",7}  goal"));
+            $"{"client",-27} {"conc",4} {"connects/s",10} {"x raw",6} {"B/connect",9} {"extra B",8} " +
+            $"{"p50 µs",7} {"p99 µs",7} {"p99 x raw",9} {"inline",7}  goal"));
         var rows = new List<Row>();
         for (int c = 0; c < concurrencies.Count; c++)
         {

@@ -1,9 +1,10 @@
 namespace Wsk.Core;
 
 /// <summary>
-/// The caller's side of the contract. Breaking one of these is never reported through the IRP. Most are bug checks in the
-/// kernel, which the shell turns into a contract-violation exception at the call; a missing IRP and a released client are
-/// answered with a returned status instead (<see cref="CallingContract.OutcomeOf"/>). Either way nothing is completed.
+/// The caller's side of the contract. Breaking one of these is never reported through the IRP. Most are bug
+/// checks in the kernel, which the shell turns into a contract-violation exception at the call; a missing IRP and a
+/// released client are answered with a returned status instead (<see cref="CallingContract.OutcomeOf"/>). Either way
+/// nothing is completed.
 /// </summary>
 public enum CallingRule
 {
@@ -13,9 +14,11 @@ public enum CallingRule
     IrqlAboveDispatch,
     /// <summary>No IRP was given where one is required.</summary>
     IrpMissing,
-    /// <summary>The IRP is still owned by an earlier call (not yet completed, or its completion routine still running).</summary>
+    /// <summary>The IRP is still owned by an earlier call (not yet completed, or its completion routine still
+    /// running).</summary>
     IrpInUse,
-    /// <summary>The client's provider NPI was released before the call, or the client is not a capture of this registration (or NULL).</summary>
+    /// <summary>The client's provider NPI was released before the call, or the client is not a capture of this
+    /// registration (or NULL).</summary>
     ClientReleased,
     /// <summary>The socket was closed; no call may follow WskCloseSocket.</summary>
     SocketClosed,
@@ -29,15 +32,17 @@ public enum CallingRule
     TransportResultInconsistent,
     /// <summary>A call returned twice, or a command arrived that the state cannot take.</summary>
     OutOfOrder,
-    /// <summary>WSK_RELEASE_SD of a security descriptor that a pending IRP still uses (wsk-contract §0.13).</summary>
+    /// <summary>WSK_RELEASE_SD of a security descriptor that a pending IRP still uses (rule
+    /// SdCachedUntilCompletion).</summary>
     SecurityDescriptorInUse,
-    /// <summary>A call that may wait (WskCaptureProviderNPI with a wait, WskDeregister) made above PASSIVE_LEVEL.</summary>
+    /// <summary>A call that may wait (WskCaptureProviderNPI with a wait, WskDeregister) made above
+    /// PASSIVE_LEVEL.</summary>
     WaitAbovePassive,
 }
 
 /// <summary>
-/// What a call gate knows about one WSK call when it arrives: the caller's IRQL, the IRP (whether one is required,
-/// whether one was given, whether it is idle), the client the call goes through and the socket it is made on.
+/// What a call gate knows about one WSK call when it arrives: the caller's IRQL, the IRP (whether one is
+/// required, whether one was given, whether it is idle), the client the call goes through and the socket it is made on.
 /// </summary>
 /// <param name="Irql">The caller's IRQL.</param>
 /// <param name="IrpRequired">Whether this call needs an IRP (false where the IRP is optional).</param>
@@ -46,9 +51,11 @@ public enum CallingRule
 /// Whether the given IRP is free to be submitted: no call owns it and no completion of it is being delivered. An IRP
 /// whose completion routine is running counts as in use until the routine returns. True when no IRP was given.
 /// </param>
-/// <param name="ClientLive">Whether the client is a live capture of this registration (true for calls that take no client).</param>
+/// <param name="ClientLive">Whether the client is a live capture of this registration (true for calls that take no
+/// client).</param>
 /// <param name="SocketOpen">Whether the socket is still open (true for calls not made on a socket).</param>
-public readonly record struct CallFacts(Irql Irql, bool IrpRequired, bool HasIrp, bool IrpIdle, bool ClientLive, bool SocketOpen);
+public readonly record struct CallFacts(
+    Irql Irql, bool IrpRequired, bool HasIrp, bool IrpIdle, bool ClientLive, bool SocketOpen);
 
 /// <summary>How the provider answers a broken calling rule.</summary>
 public enum CallingOutcome
@@ -56,8 +63,8 @@ public enum CallingOutcome
     /// <summary>No rule broken: the call goes ahead.</summary>
     Admitted = 0,
     /// <summary>
-    /// The kernel would stop the machine (a bug check): the shell throws a contract-violation exception at the call and
-    /// completes nothing.
+    /// The kernel would stop the machine (a bug check): the shell throws a contract-violation exception at
+    /// the call and completes nothing.
     /// </summary>
     BugCheck,
     /// <summary>The call returns a failure status at once, having submitted and completed nothing.</summary>
@@ -65,14 +72,16 @@ public enum CallingOutcome
 }
 
 /// <summary>
-/// Pure checks of the calling rules: facts in, the first broken rule out, and how the provider answers it. The shell's
-/// call gate decides nothing of its own: it gathers the facts, asks here, tells the verifier and throws or returns.
+/// Pure checks of the calling rules: facts in, the first broken rule out, and how the provider answers it.
+/// The shell's call gate decides nothing of its own: it gathers the facts, asks here, tells the verifier and throws or
+/// returns.
 /// </summary>
 /// <remarks>
-/// The order, first broken rule wins: <see cref="CallingRule.IrqlAboveDispatch"/>, <see cref="CallingRule.SocketClosed"/>,
-/// <see cref="CallingRule.IrpMissing"/>, <see cref="CallingRule.IrpInUse"/>, <see cref="CallingRule.ClientReleased"/>.
-/// The rules that stop a real machine come first; a NULL IRP is judged before the client, as Windows answers
-/// WskSocket(NULL client, NULL IRP) with STATUS_INVALID_PARAMETER (Wine's conformance driver, run on Windows).
+/// The order, first broken rule wins: <see cref="CallingRule.IrqlAboveDispatch"/>,
+/// <see cref="CallingRule.SocketClosed"/>, <see cref="CallingRule.IrpMissing"/>, <see cref="CallingRule.IrpInUse"/>,
+/// <see cref="CallingRule.ClientReleased"/>. The rules that stop a real machine come first; a NULL IRP is judged before
+/// the client, as Windows answers WskSocket(NULL client, NULL IRP) with STATUS_INVALID_PARAMETER (Wine's conformance
+/// driver, run on Windows).
 /// </remarks>
 public static class CallingContract
 {
@@ -87,8 +96,9 @@ public static class CallingContract
         : null;
 
     /// <summary>
-    /// How the provider answers <paramref name="rule"/>: a bug check for IRQL above DISPATCH_LEVEL, an IRP reused while
-    /// in use and a call on a closed socket; a returned status for a missing IRP and a released or unknown client.
+    /// How the provider answers <paramref name="rule"/>: a bug check for IRQL above DISPATCH_LEVEL, an IRP
+    /// reused while in use and a call on a closed socket; a returned status for a missing IRP and a released or unknown
+    /// client.
     /// </summary>
     public static CallingOutcome OutcomeOf(CallingRule rule) => rule switch
     {

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 namespace Wsk.Core;
 
 /// <summary>
-/// The operating-system errors a transport can report, numbered as Winsock numbers them (the same numbers .NET's
-/// <c>SocketError</c> uses), so a shell can convert a <c>SocketError</c> by a cast and a Linux errno through one small table.
+/// The operating-system errors a transport can report, numbered as Winsock numbers them (the same numbers
+/// .NET's <c>SocketError</c> uses), so a shell can convert a <c>SocketError</c> by a cast and a Linux errno through one
+/// small table.
 /// </summary>
 public enum OsError
 {
@@ -47,8 +48,9 @@ public enum OsError
 }
 
 /// <summary>
-/// OS error → NTSTATUS, one table (wsk-contract §8). Where WSK documents a code it wins over Wine's mapping:
-/// a bind conflict is STATUS_ADDRESS_ALREADY_EXISTS, not STATUS_SHARING_VIOLATION. Anything not listed is STATUS_UNSUCCESSFUL.
+/// OS error → NTSTATUS, one table (rule ConnectFailuresFromOs). Where WSK documents a code it wins over
+/// Wine's mapping: a bind conflict is STATUS_ADDRESS_ALREADY_EXISTS, not STATUS_SHARING_VIOLATION. Anything not listed
+/// is STATUS_UNSUCCESSFUL.
 /// </summary>
 public static class OsErrorTable
 {
@@ -84,6 +86,8 @@ public static class OsErrorTable
         return index;
     }
 
-    /// <summary>The status for <paramref name="error"/>; STATUS_UNSUCCESSFUL for anything the table does not name.</summary>
-    public static NtStatus ToNtStatus(OsError error) => Index.TryGetValue(error, out var status) ? status : NtStatus.Unsuccessful;
+    /// <summary>The status for <paramref name="error"/>; STATUS_UNSUCCESSFUL for anything the table does not
+    /// name.</summary>
+    public static NtStatus ToNtStatus(OsError error) =>
+        Index.TryGetValue(error, out var status) ? status : NtStatus.Unsuccessful;
 }

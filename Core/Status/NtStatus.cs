@@ -5,12 +5,13 @@ using System.Globalization;
 namespace Wsk.Core;
 
 /// <summary>
-/// An NTSTATUS: a 32-bit code made of severity (bits 31-30), customer bit (29), facility (27-16) and code (15-0).
-/// A value type so that statuses travel through the hot path without allocating.
+/// An NTSTATUS: a 32-bit code made of severity (bits 31-30), customer bit (29), facility (27-16) and code
+/// (15-0). A value type so that statuses travel through the hot path without allocating.
 /// </summary>
 /// <remarks>
-/// wsk-contract §8: test with <see cref="IsSuccess"/> (NT_SUCCESS), never with <c>== Success</c> alone; and because
-/// NT_SUCCESS(STATUS_PENDING) is true, a caller that must tell "done" from "queued" tests <see cref="IsPending"/> explicitly.
+/// NtStatusLayout: test with <see cref="IsSuccess"/> (NT_SUCCESS), never with <c>== Success</c> alone; and
+/// because NT_SUCCESS(STATUS_PENDING) is true (rule PendingIsSuccess), a caller that must tell "done" from "queued"
+/// tests <see cref="IsPending"/> explicitly.
 /// </remarks>
 public readonly record struct NtStatus(int Value)
 {
@@ -26,7 +27,8 @@ public readonly record struct NtStatus(int Value)
     /// <summary>The code field (bits 15-0).</summary>
     public int Code => Value & 0xFFFF;
 
-    /// <summary>NT_SUCCESS: severity success or informational. True for STATUS_PENDING and STATUS_TIMEOUT too.</summary>
+    /// <summary>NT_SUCCESS: severity success or informational. True for STATUS_PENDING and STATUS_TIMEOUT
+    /// too.</summary>
     public bool IsSuccess => Value >= 0;
 
     /// <summary>NT_INFORMATION.</summary>
@@ -44,7 +46,8 @@ public readonly record struct NtStatus(int Value)
     /// <summary>The symbolic name, when this status is one the library names; otherwise null.</summary>
     public string? Name => NtStatusNames.TryGet(this);
 
-    /// <summary>Formats as <c>STATUS_CONNECTION_REFUSED (0xC0000236)</c>, or just the hex for an unnamed code.</summary>
+    /// <summary>Formats as <c>STATUS_CONNECTION_REFUSED (0xC0000236)</c>, or just the hex for an unnamed
+    /// code.</summary>
     public override string ToString()
     {
         var hex = "0x" + ((uint)Value).ToString("X8", CultureInfo.InvariantCulture);
@@ -54,7 +57,8 @@ public readonly record struct NtStatus(int Value)
     /// <summary>Builds a status from its unsigned 32-bit form, as NTSTATUS values are written in headers.</summary>
     public static NtStatus FromUInt32(uint value) => new(unchecked((int)value));
 
-#pragma warning disable CS1591 // Each constant is the documented code of the same name (ntstatus.h); the names are the docs.
+// Each constant is the documented code of the same name (ntstatus.h); the names are the docs.
+#pragma warning disable CS1591
     public static readonly NtStatus Success = FromUInt32(0x00000000);
     public static readonly NtStatus Timeout = FromUInt32(0x00000102);
     public static readonly NtStatus Pending = FromUInt32(0x00000103);

@@ -5,14 +5,15 @@ using SocketViolation = Wsk.Core.RuleViolation<Wsk.Core.SocketRule>;
 namespace Wsk.Core;
 
 /// <summary>
-/// Pure validation of the three calls, in the manner of <see cref="ConnectValidation"/> (every failure listed, facts
-/// rather than lookups); the socket's state is judged alongside, as one more "parameter".
+/// Pure validation of the three calls, in the manner of <see cref="ConnectValidation"/> (every failure
+/// listed, facts rather than lookups); the socket's state is judged alongside, as one more "parameter".
 /// </summary>
 public static class SocketValidation
 {
     private static RuleTable<SocketRule> Rules => SocketRules.Table;
 
-    /// <summary>WskSocket; <paramref name="securityDescriptorCached"/> is the shell's answer for the request's SD.</summary>
+    /// <summary>WskSocket; <paramref name="securityDescriptorCached"/> is the shell's answer for the request's
+    /// SD.</summary>
     public static Validation<SocketViolation, SocketRequest> ValidateSocket(
         SocketRequest request, bool securityDescriptorCached) =>
         (Category(request.Flags), Family(request.AddressFamily), Transport(request.SocketType, request.Protocol),

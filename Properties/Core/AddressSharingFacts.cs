@@ -127,7 +127,8 @@ public class AddressSharingFacts
         Assert.Equal(NtStatus.AccessDenied, AddressSharing.Decide(reuse, new[] { held, heldReuse }));
         Assert.Equal(NtStatus.AccessDenied, AddressSharing.Decide(reuse, new[] { heldReuse, held }));
         // Port 0 is never judged: the stack picks a free port.
-        Assert.Equal(NtStatus.Success, AddressSharing.Decide(plain with { Address = V4A with { Port = 0 } }, new[] { held with { Address = V4A with { Port = 0 } } }));
+        Assert.Equal(NtStatus.Success,
+            AddressSharing.Decide(plain with { Address = V4A with { Port = 0 } }, new[] { held with { Address = V4A with { Port = 0 } } }));
         // A dual-stack IPv6 wildcard is judged against IPv4 bindings.
         Assert.Equal(NtStatus.AddressAlreadyExists,
             AddressSharing.Decide(new BindAttempt(V6Any, ShareOption.None, stranger, DualStack: true), new[] { heldWildcard }));
@@ -136,6 +137,7 @@ public class AddressSharingFacts
             AddressSharing.Decide(plain with { Address = V4Any }, new[] { new Binding(V6Any, ShareOption.None, null, DualStack: true) }));
         Assert.Equal(NtStatus.Success,
             AddressSharing.Decide(plain with { Address = V4Any }, new[] { new Binding(V6Any, ShareOption.None, null) }));
-        Assert.True(new[] { held, heldReuse, heldWildcard, elsewhere }.All(b => AddressSharing.Decide(plain with { Address = V4A with { Port = 9 } }, new[] { b }) == NtStatus.Success));
+        Assert.True(new[] { held, heldReuse, heldWildcard, elsewhere }
+            .All(b => AddressSharing.Decide(plain with { Address = V4A with { Port = 9 } }, new[] { b }) == NtStatus.Success));
     }
 }

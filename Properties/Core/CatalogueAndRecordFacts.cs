@@ -91,7 +91,8 @@ public class CatalogueAndRecordFacts
         Assert.Equal(NtStatus.NotSupported, table.StatusFor(new[] { SocketRule.AlreadyConnected, SocketRule.FamilyNotSupported, SocketRule.AddressMissing }));
         Assert.Equal(NtStatus.ConnectionActive, table.StatusFor(new[] { SocketRule.NoLongerFunctional, SocketRule.AlreadyConnected }));
         Assert.Equal(NtStatus.ConnectionActive, table.StatusFor(new[] { SocketRule.AlreadyConnected, SocketRule.NoLongerFunctional }));
-        Assert.Equal(NtStatus.InvalidAddress, table.StatusFor(new[] { SocketRule.FlagsNotZero, SocketRule.RemoteAddressNotConnectable, SocketRule.FlagsNotZero }));
+        Assert.Equal(NtStatus.InvalidAddress,
+            table.StatusFor(new[] { SocketRule.FlagsNotZero, SocketRule.RemoteAddressNotConnectable, SocketRule.FlagsNotZero }));
 
         var violation = ConnectRules.Table.Violation(ConnectRule.FlagsNotZero, "Flags 0x2");
         Assert.Equal($"FlagsNotZero: Flags 0x2 ⇒ {NtStatus.InvalidParameter}", violation.ToString());

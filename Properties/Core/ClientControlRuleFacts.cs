@@ -39,8 +39,10 @@ public class ClientControlRuleFacts
         // 3 transports need 84 bytes: a smaller buffer (none included) learns the size with BUFFER_OVERFLOW.
         Assert.Equal(new ClientControlDecision(NtStatus.BufferOverflow, ClientControlAction.None, 84), Decide(2, transports: 3));
         Assert.Equal(new ClientControlDecision(NtStatus.BufferOverflow, ClientControlAction.None, 84), Decide(2, outSize: 83, capacity: 83, transports: 3));
-        Assert.Equal(new ClientControlDecision(NtStatus.Success, ClientControlAction.WriteTransportList, 84), Decide(2, outSize: 84, capacity: 84, transports: 3));
-        Assert.Equal(new ClientControlDecision(NtStatus.Success, ClientControlAction.WriteTransportList, 84), Decide(2, outSize: 100, capacity: 100, transports: 3));
+        Assert.Equal(new ClientControlDecision(NtStatus.Success, ClientControlAction.WriteTransportList, 84),
+            Decide(2, outSize: 84, capacity: 84, transports: 3));
+        Assert.Equal(new ClientControlDecision(NtStatus.Success, ClientControlAction.WriteTransportList, 84),
+            Decide(2, outSize: 100, capacity: 100, transports: 3));
         Assert.Equal(Invalid, Decide(2, outSize: 84, capacity: 83, transports: 3));  // a buffer claiming more than it has
         Assert.Equal(Invalid, Decide(2, irp: true, outSize: 84, capacity: 84, transports: 3)); // the query takes no IRP
         // No transports: nothing to write, and an empty buffer is enough even if it claims more.

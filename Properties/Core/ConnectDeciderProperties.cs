@@ -18,7 +18,8 @@ namespace Wsk.Properties.Core;
 public class ConnectDeciderProperties
 {
     /// <summary>Folds <paramref name="commands"/> from <see cref="ConnectDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<ConnectCommand> commands) => DeciderFold.Run<ConnectCommand, ConnectState, ConnectEvent>(ConnectDecider.Initial, ConnectDecider.Decide, ConnectDecider.Evolve, commands);
+    public static List<Step> Fold(IEnumerable<ConnectCommand> commands) =>
+        DeciderFold.Run<ConnectCommand, ConnectState, ConnectEvent>(ConnectDecider.Initial, ConnectDecider.Decide, ConnectDecider.Evolve, commands);
 
     private static string Show(ConnectCommand c) => c.Kind switch
     {
@@ -264,7 +265,8 @@ public class ConnectDeciderProperties
                 .And(steps.Where(s => s.Before.Phase == ConnectPhase.Idle && s.Command.Kind == ConnectCommandKind.TransportCompleted)
                     .All(s => s.Event.Kind == ConnectEventKind.Violation && s.Event.Rule == CallingRule.OutOfOrder)
                     .Label($"a transport answer before submit was accepted: {Trace(steps)}"))
-                .And(steps.Where(s => s.Before.Phase is ConnectPhase.Completed or ConnectPhase.Rejected && s.Command.Kind == ConnectCommandKind.TransportCompleted)
+                .And(steps.Where(s => s.Before.Phase is ConnectPhase.Completed or ConnectPhase.Rejected
+                                      && s.Command.Kind == ConnectCommandKind.TransportCompleted)
                     .All(s => s.Event.Kind == ConnectEventKind.Violation && s.Event.Rule == CallingRule.IrpCompletedTwice)
                     .Label($"a second transport answer was not refused as a second completion: {Trace(steps)}"));
             return p.Classify(submits.Count >= 2, "submitted twice")

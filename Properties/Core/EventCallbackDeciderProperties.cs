@@ -69,7 +69,8 @@ public class EventCallbackDeciderProperties
         $"(available {Hex(s.Available)}, enabled {Hex(s.Enabled)}, static {Hex(s.Static)}, in flight {Hex(s.InFlight)})";
 
     private static string Show(EventControlDecision d) =>
-        $"{d.Status.Name ?? d.Status.ToString()}{(d.Next is { } n ? " → " + Show(n) : ", no change")}{(d.WaitFor != 0 ? ", wait for " + Hex(d.WaitFor) : "")}";
+        $"{d.Status.Name ?? d.Status.ToString()}{(d.Next is { } n ? " → " + Show(n) : ", no change")}"
+        + $"{(d.WaitFor != 0 ? ", wait for " + Hex(d.WaitFor) : "")}";
 
     /// <summary>Every failure of <paramref name="d"/> against <paramref name="x"/> for a request on <paramref name="s"/>.</summary>
     private static IEnumerable<string> Compare(EventState s, uint mask, bool irp, EventControlDecision d, Expected x)
@@ -190,7 +191,8 @@ public class EventCallbackDeciderProperties
     private static string Trace(EventScenario sc, List<SimStep> steps) =>
         $"available {Hex(sc.Available)}, static {Hex(sc.StaticMask)}: "
         + string.Join(" | ", steps.Select(s => s.Op + (s.Decision is { } d ? " → " + (d.Status.Name ?? d.Status.ToString())
-                                                                             : s.Op.Kind == EventOpKind.CallbackStart ? (s.Started ? " → started" : " → not started") : "")));
+                                                                             : s.Op.Kind == EventOpKind.CallbackStart
+                                                                                 ? (s.Started ? " → started" : " → not started") : "")));
 
     /// <summary>
     /// A whole socket life against the model: the model keeps its own enabled and in-flight sets (starting from static ∩
@@ -219,7 +221,8 @@ public class EventCallbackDeciderProperties
                         break;
                     case EventOpKind.CallbackStart:
                         bool may = Has(enabled, op.Mask);
-                        if (s.Started != may) failures.Add($"step {s.Index}: callback {Hex(op.Mask)} {(s.Started ? "started" : "did not start")}, enabled {Hex(enabled)}");
+                        if (s.Started != may)
+                            failures.Add($"step {s.Index}: callback {Hex(op.Mask)} {(s.Started ? "started" : "did not start")}, enabled {Hex(enabled)}");
                         if (may) inFlight |= op.Mask;
                         paths.Add(may ? "callback ran" : "callback held back");
                         break;
@@ -236,7 +239,8 @@ public class EventCallbackDeciderProperties
                 .Classify(paths.Contains("disable in flight, no IRP"), "EVENT_PENDING disable")
                 .Classify(paths.Contains("disable a static event"), "static disable refused")
                 .Classify(paths.Contains("callback held back"), "callback held back")
-                .Collect(steps.Count(s => s.Decision is { Next: not null }) switch { 0 => "no accepted control", 1 => "1 accepted control", _ => "several accepted controls" });
+                .Collect(steps.Count(s => s.Decision is { Next: not null })
+                    switch { 0 => "no accepted control", 1 => "1 accepted control", _ => "several accepted controls" });
         });
 
     /// <summary>

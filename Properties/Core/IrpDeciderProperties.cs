@@ -13,7 +13,8 @@ namespace Wsk.Properties.Core;
 public class IrpDeciderProperties
 {
     /// <summary>Folds <paramref name="commands"/> from <see cref="IrpDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<IrpCommand> commands) => DeciderFold.Run<IrpCommand, IrpState, IrpEvent>(IrpDecider.Initial, IrpDecider.Decide, IrpDecider.Evolve, commands);
+    public static List<Step> Fold(IEnumerable<IrpCommand> commands) =>
+        DeciderFold.Run<IrpCommand, IrpState, IrpEvent>(IrpDecider.Initial, IrpDecider.Decide, IrpDecider.Evolve, commands);
 
     private static string Trace(List<Step> steps) =>
         string.Join(" | ", steps.Select(s => $"{s.Command.Kind}{(s.Command.Kind == IrpCommandKind.Complete ? "(" + s.Command.Status + ")" : "")}"
@@ -125,7 +126,8 @@ public class IrpDeciderProperties
                     },
                 };
                 if (s.Event.Kind != expected.kind || (expected.kind == IrpEventKind.Violation && s.Event.Rule != expected.rule))
-                    return false.Label($"step {i}: {c.Kind} in {phase}/cancel {cancel} gave {s.Event.Kind}/{s.Event.Rule}, expected {expected.kind}/{expected.rule}");
+                    return false.Label($"step {i}: {c.Kind} in {phase}/cancel {cancel} gave {s.Event.Kind}/{s.Event.Rule}, "
+                                       + $"expected {expected.kind}/{expected.rule}");
                 switch (expected.kind)
                 {
                     case IrpEventKind.Submitted: phase = IrpPhase.InProgress; cancel = false; break;
@@ -158,7 +160,8 @@ public class IrpDeciderProperties
                 from ph in Gen.Choose(0, 255)
                 from c in Gen.Elements(false, true)
                 select new IrpState((IrpPhase)ph, c)).ToArbitrary(),
-            Gen.Elements(IrpPhase.Idle, IrpPhase.InProgress, IrpPhase.Completed).SelectMany(ph => Gen.Elements(false, true).Select(c => new IrpState(ph, c))).ToArbitrary(),
+            Gen.Elements(IrpPhase.Idle, IrpPhase.InProgress, IrpPhase.Completed)
+                .SelectMany(ph => Gen.Elements(false, true).Select(c => new IrpState(ph, c))).ToArbitrary(),
             (s, other) =>
             {
                 int packed = s.ToInt32();

@@ -310,7 +310,8 @@ public class ReceiveReaderDeciderProperties
                 {
                     ReaderPhase.Starting => ReaderCommand.ReadPending(s.ReadNumber),
                     ReaderPhase.InTransport when cancelAsked => ReaderCommand.ReadAnswered(NtStatus.Cancelled, 0),
-                    ReaderPhase.Indicating => ReaderCommand.IndicationAnswered(true, new IndicationOutcome(IndicationAction.Consumed, _indicating.Count, false), _indicating.Count),
+                    ReaderPhase.Indicating => ReaderCommand.IndicationAnswered(true,
+                        new IndicationOutcome(IndicationAction.Consumed, _indicating.Count, false), _indicating.Count),
                     _ => ReaderCommand.Pump(false, false),
                 };
                 var events = ReceiveReaderDecider.Decide(c, s);
@@ -343,7 +344,9 @@ public class ReceiveReaderDeciderProperties
             var before = _s;
             var events = ReceiveReaderDecider.Decide(c, before);
             _s = ReceiveReaderDecider.Apply(before, events);
-            Trace.Add($"{c.Kind}({(c.Kind is ReaderCommandKind.Post or ReaderCommandKind.Cancel ? c.Id : c.Kind == ReaderCommandKind.ReadAnswered ? $"{c.Status.Name},{c.Length}" : "")}) in {before.Phase}/{before.Target}{before.TargetId} ⇒ {Show(events)}");
+            Trace.Add($"{c.Kind}({(c.Kind is ReaderCommandKind.Post or ReaderCommandKind.Cancel ? c.Id
+                                   : c.Kind == ReaderCommandKind.ReadAnswered ? $"{c.Status.Name},{c.Length}" : "")}) "
+                      + $"in {before.Phase}/{before.Target}{before.TargetId} ⇒ {Show(events)}");
             foreach (var e in events)
             {
                 Kinds.Add(e.Kind);
@@ -358,7 +361,8 @@ public class ReceiveReaderDeciderProperties
                                 || _s.EndOfStream || _s.Reset || _cancelled.Contains(e.Id) || c.Kind == ReaderCommandKind.Cancel
                                 || (c.Kind == ReaderCommandKind.ReadAnswered && c.Status != NtStatus.Success)))
                             Failures.Add($"WAITALL receive {e.Id} completed with {e.Bytes} of {length} bytes and no reason");
-                        if (c.Kind == ReaderCommandKind.Cancel && !(e.Status == NtStatus.Cancelled && e.Bytes == 0 || e.Status == NtStatus.Success && e.Bytes > 0))
+                        if (c.Kind == ReaderCommandKind.Cancel
+                            && !(e.Status == NtStatus.Cancelled && e.Bytes == 0 || e.Status == NtStatus.Success && e.Bytes > 0))
                             Failures.Add($"cancelled receive {e.Id} completed {e.Status.Name} with {e.Bytes} bytes");
                         break;
                     case ReaderEventKind.CancelRemembered:

@@ -79,7 +79,8 @@ public class SockAddrCodecProperties
 
     [Property(MaxTest = 500)]
     public Property EncodeWritesTheWindowsLayoutExactly() =>
-        Prop.ForAll(CoreArb.ValidSockAddr(), Gen.Frequency((1, Gen.Constant(Array.Empty<byte>())), (2, CoreGen.BytesBetween(1, 20))).ToArbitrary(), (a, slack) =>
+        Prop.ForAll(CoreArb.ValidSockAddr(),
+            Gen.Frequency((1, Gen.Constant(Array.Empty<byte>())), (2, CoreGen.BytesBetween(1, 20))).ToArbitrary(), (a, slack) =>
         {
             int size = SockAddrCodec.SizeOf(a.Family);
             // A destination dirty with 0xA5 and longer than needed: exactly the structure is written, the rest untouched.
@@ -212,7 +213,8 @@ public class SockAddrCodecProperties
     public Property MalformedTextIsRejectedWithoutThrowing() =>
         Prop.ForAll(Gen.OneOf(
             CoreGen.SockAddrV4.Select(a => ("bracketed v4", $"[{a.ToString().Split(':')[0]}]:{a.Port}")),
-            CoreGen.SockAddrV6NoScope.Select(a => ("unbracketed v6", a.ToString().Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal))),
+            CoreGen.SockAddrV6NoScope.Select(a => ("unbracketed v6",
+                a.ToString().Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal))),
             CoreGen.SockAddrV4.Select(a => ("no port", a.ToString().Split(':')[0])),
             (from a in CoreGen.SockAddrV4 from p in Gen.Choose(65536, 999999) select ("port too big", $"{a.ToString().Split(':')[0]}:{p}")),
             CoreGen.SockAddrV4.Select(a => ("signed port", $"{a.ToString().Split(':')[0]}:+{a.Port}")),

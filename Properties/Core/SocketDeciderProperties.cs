@@ -22,7 +22,8 @@ namespace Wsk.Properties.Core;
 public class SocketDeciderProperties
 {
     /// <summary>Folds <paramref name="commands"/> from <see cref="SocketDecider.Initial"/>.</summary>
-    public static List<Step> Fold(IEnumerable<SocketCommand> commands) => DeciderFold.Run<SocketCommand, SocketState, SocketEvent>(SocketDecider.Initial, SocketDecider.Decide, SocketDecider.Evolve, commands);
+    public static List<Step> Fold(IEnumerable<SocketCommand> commands) =>
+        DeciderFold.Run<SocketCommand, SocketState, SocketEvent>(SocketDecider.Initial, SocketDecider.Decide, SocketDecider.Evolve, commands);
 
     // ------------------------------------------------------------------ the contract model
 
@@ -75,7 +76,8 @@ public class SocketDeciderProperties
                     return m.OurAbort || m.PeerReset ? Refused(null, "abort when already reset")
                         : new Expected(SocketEventKind.AbortStarted, null, CallingRule.None, m.OurGraceful ? "abort after our FIN" : "abort");
                 return m.OurGraceful || m.OurAbort || m.PeerReset ? Refused(null, "graceful disconnect again or after reset")
-                    : new Expected(SocketEventKind.ShutdownStarted, null, CallingRule.None, m.PeerFin ? "graceful disconnect after FIN" : "graceful disconnect");
+                    : new Expected(SocketEventKind.ShutdownStarted, null, CallingRule.None,
+                        m.PeerFin ? "graceful disconnect after FIN" : "graceful disconnect");
             case SocketCommandKind.DisconnectFinished:
                 return m.OurGraceful && !m.OurFinSent && !m.OurAbort && !m.Closed
                     ? new Expected(SocketEventKind.ShutdownFinished, null, CallingRule.None, "our FIN sent")
@@ -205,7 +207,9 @@ public class SocketDeciderProperties
         {
             var steps = Fold(commands);
             var closed = ClosedBefore(steps);
-            var calls = steps.Where(s => !closed[s.Index] && s.Command.Kind is SocketCommandKind.Send or SocketCommandKind.Receive or SocketCommandKind.Disconnect).ToList();
+            var calls = steps
+                .Where(s => !closed[s.Index] && s.Command.Kind is SocketCommandKind.Send or SocketCommandKind.Receive or SocketCommandKind.Disconnect)
+                .ToList();
             static uint Supported(SocketCommandKind k) => k switch
             {
                 SocketCommandKind.Send => 0x2u,
@@ -438,7 +442,9 @@ public class SocketDeciderProperties
             }
             bool intOverflow = (long)shape.Offset + shape.Length > int.MaxValue;
             string kind = oracle
-                ? (shape.Length == 0 ? "well formed, empty" : (long)shape.Offset + shape.Length == shape.BufferLength ? "well formed, to the end" : "well formed, inside")
+                ? (shape.Length == 0 ? "well formed, empty"
+                   : (long)shape.Offset + shape.Length == shape.BufferLength ? "well formed, to the end"
+                   : "well formed, inside")
                 : shape.Offset < 0 ? "negative offset"
                 : shape.Length < 0 ? "negative length"
                 : intOverflow ? "offset+length overflows int"

@@ -187,7 +187,8 @@ public class SocketOptionAndValidationFacts
         Assert.True(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrIn.Any(), 0, SocketPhase.Created).IsSuccess); // a wildcard binds
         Assert.Equal(new[] { SocketRule.AddressMissing, SocketRule.FlagsNotZero, SocketRule.AlreadyBound },
             Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, null, 1, SocketPhase.Bound)));
-        Assert.Equal(new[] { SocketRule.AddressTruncated }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrArgument.Truncated(2, 4), 0, SocketPhase.Created)));
+        Assert.Equal(new[] { SocketRule.AddressTruncated },
+            Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrArgument.Truncated(2, 4), 0, SocketPhase.Created)));
         Assert.Equal(new[] { SocketRule.AddressFamilyMismatch }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet6, v4, 0, SocketPhase.Created)));
         Assert.Equal(new[] { SocketRule.AddressFamilyMismatch },
             Rules(SocketValidation.ValidateBind(AddressFamilies.Unix, SockAddrArgument.FamilyNotOffered(AddressFamilies.Unix), 0, SocketPhase.Created)));
@@ -196,7 +197,8 @@ public class SocketOptionAndValidationFacts
             Assert.Equal(new[] { SocketRule.AlreadyBound }, Rules(SocketValidation.ValidateBind(AddressFamilies.Inet, v4, 0, phase)));
 
         Assert.True(SocketValidation.ValidateConnect(AddressFamilies.Inet, v4, 0, SocketPhase.Bound).IsSuccess);
-        Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable }, Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet, v4 with { Port = 0 }, 0, SocketPhase.Bound)));
+        Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable },
+            Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet, v4 with { Port = 0 }, 0, SocketPhase.Bound)));
         Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable },
             Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet, SockAddrIn.Any() with { Port = 80 }, 0, SocketPhase.Bound)));
         Assert.Equal(new[] { SocketRule.NotBound }, Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet, v4, 0, SocketPhase.Created)));
@@ -210,7 +212,8 @@ public class SocketOptionAndValidationFacts
         Assert.True(SocketValidation.ValidateConnect(AddressFamilies.Inet6, v6, 0, SocketPhase.Bound).IsSuccess);
         Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable },
             Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet6, SockAddrIn6.Any() with { Port = 443 }, 0, SocketPhase.Bound)));
-        Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable }, Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet6, v6 with { Port = 0 }, 0, SocketPhase.Bound)));
+        Assert.Equal(new[] { SocketRule.RemoteAddressNotConnectable },
+            Rules(SocketValidation.ValidateConnect(AddressFamilies.Inet6, v6 with { Port = 0 }, 0, SocketPhase.Bound)));
     }
 
     /// <summary>A violation's detail names the parameter and the value that broke the rule: it is what a client reads.</summary>
@@ -227,13 +230,17 @@ public class SocketOptionAndValidationFacts
             Details(SocketValidation.ValidateBind(AddressFamilies.Inet, SockAddrArgument.Truncated(2, 4), 0, SocketPhase.Created)));
         Assert.Equal(new[] { "LocalAddress family 2, socket family 23" },
             Details(SocketValidation.ValidateBind(AddressFamilies.Inet6, new SockAddrIn(1, 80), 0, SocketPhase.Created)));
-        Assert.Equal(new[] { "an earlier WskConnect failed" }, Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Failed)));
+        Assert.Equal(new[] { "an earlier WskConnect failed" },
+            Details(SocketValidation.ValidateBind(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Failed)));
         Assert.Equal(new[] { "RemoteAddress is NULL", "Flags 0xA", "WskBind has not succeeded on this socket" },
             Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, null, 10, SocketPhase.Created)));
         var unconnectable = new SockAddrIn(0x7F00_0001, 0);
-        Assert.Equal(new[] { $"RemoteAddress {unconnectable}" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, unconnectable, 0, SocketPhase.Bound)));
-        Assert.Equal(new[] { "a WskConnect is pending" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connecting)));
-        Assert.Equal(new[] { "the socket is Connected" }, Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connected)));
+        Assert.Equal(new[] { $"RemoteAddress {unconnectable}" },
+            Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, unconnectable, 0, SocketPhase.Bound)));
+        Assert.Equal(new[] { "a WskConnect is pending" },
+            Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connecting)));
+        Assert.Equal(new[] { "the socket is Connected" },
+            Details(SocketValidation.ValidateConnect(AddressFamilies.Inet, new SockAddrIn(1, 80), 0, SocketPhase.Connected)));
 
         static string[] Details<T>(LanguageExt.Validation<RuleViolation<SocketRule>, T> v) =>
             v.Match(static _ => Array.Empty<string>(), static errors => errors.Select(e => e.Detail).ToArray());

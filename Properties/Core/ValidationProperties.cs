@@ -230,7 +230,8 @@ public class ValidationProperties
             bool whenCached = NotCached(ConnectValidation.Validate(c.Request, securityDescriptorCached: true));
             bool whenNot = NotCached(ConnectValidation.Validate(c.Request, securityDescriptorCached: false));
             return (!whenCached && whenNot == sd is not null)
-                .Label($"NotCached reported: {whenCached} when cached, {whenNot} when not, for SD {sd?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}")
+                .Label($"NotCached reported: {whenCached} when cached, {whenNot} when not, "
+                       + $"for SD {sd?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}")
                 .Classify(sd is null, "no SD")
                 .Classify(sd is { } h && c.IsCached(c.Request.Client, h), "cached SD")
                 .Classify(sd is { } g && !c.IsCached(c.Request.Client, g), "SD not cached for this client");

@@ -107,7 +107,8 @@ public static class CoyoteRun
         int schedules = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Coyote {name}: {schedules} schedules explored ({what}) in {clock.Elapsed.TotalSeconds:0.0} s, " +
-            $"{report.NumOfFoundBugs} bug(s), scheduling steps per schedule {report.MinExploredFairSteps + report.MinExploredUnfairSteps}..{Math.Max(report.MaxExploredFairSteps, report.MaxExploredUnfairSteps)}"));
+            $"{report.NumOfFoundBugs} bug(s), scheduling steps per schedule {report.MinExploredFairSteps + report.MinExploredUnfairSteps}.." +
+            $"{Math.Max(report.MaxExploredFairSteps, report.MaxExploredUnfairSteps)}"));
         lock (Outcomes)
             foreach (var (outcome, count) in Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,5} × {outcome}"));

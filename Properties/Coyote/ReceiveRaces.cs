@@ -124,7 +124,8 @@ public sealed class ReceiveRaces(ITestOutputHelper output)
     [Fact]
     [Trait("Coyote", "lost receive cancel")]
     public void An_awaited_waitall_receive_whose_token_is_cancelled_while_the_peer_trickles_bytes_ends_once_and_loses_nothing() =>
-        CoyoteRun.Check(output, nameof(An_awaited_waitall_receive_whose_token_is_cancelled_while_the_peer_trickles_bytes_ends_once_and_loses_nothing), async () =>
+        CoyoteRun.Check(output,
+            nameof(An_awaited_waitall_receive_whose_token_is_cancelled_while_the_peer_trickles_bytes_ends_once_and_loses_nothing), async () =>
         {
             var verifier = new WskVerifier();
             var rig = new SimulatedRig(verifier: verifier);

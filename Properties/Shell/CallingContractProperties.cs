@@ -71,7 +71,8 @@ public sealed class CallingContractProperties : IDisposable
                     ? e is null && returned == status
                     : e is WskContractViolationException v && v.Rule == expected;
                 return (answered && nothingCompleted && _world.Registration.OpenSockets == sockets)
-                    .Label($"{breach} (faithful {faithful}): {e?.GetType().Name} {(e as WskContractViolationException)?.Rule} returned {returned}, completions {completionsBefore}→{completionsAfter}")
+                    .Label($"{breach} (faithful {faithful}): {e?.GetType().Name} {(e as WskContractViolationException)?.Rule} returned {returned}, " +
+                           $"completions {completionsBefore}→{completionsAfter}")
                     .Classify(true, breach.ToString());
             });
 

@@ -44,7 +44,9 @@ public sealed class ClientControlProperties
                 long needed = probe.OutputSizeReturned;
                 int size = (int)Math.Max(0, needed + input.slack);
                 var query = Call(npi, input.rx, new byte[size], size);
-                var listed = query.Status == NtStatus.Success ? WskTransportCodec.Decode(query.Output.AsSpan(0, (int)query.OutputSizeReturned)) : Array.Empty<WskTransport>();
+                var listed = query.Status == NtStatus.Success
+                    ? WskTransportCodec.Decode(query.Output.AsSpan(0, (int)query.OutputSizeReturned))
+                    : Array.Empty<WskTransport>();
                 // Every connection-oriented triple listed is one WskSocketConnect accepts (no transport or family violation).
                 bool noFalseOffer = listed.All(t => !TransportCatalogue.Accepts(SocketCategory.Connection, t.SocketType, t.Protocol)
                     || ConnectValidation.Validate(new ConnectRequest(npi.Client.Id, t.SocketType, t.Protocol,
@@ -84,7 +86,8 @@ public sealed class ClientControlProperties
                 var client = npi.Client;
                 var handle = client.CacheSecurityDescriptor(new SecurityDescriptor(new ProcessId(5), Array.Empty<ProcessId>()));
                 NtStatus released = input.faithfulRelease
-                    ? npi.Dispatch.WskControlClient(client, ClientControlCodes.ReleaseSecurityDescriptor, PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null)
+                    ? npi.Dispatch.WskControlClient(client, ClientControlCodes.ReleaseSecurityDescriptor,
+                        PointerCodec.Size, PointerCodec.ToBytes(handle), 0, null, out _, null)
                     : client.ReleaseSecurityDescriptor(handle);
                 var statuses = Enumerable.Range(0, input.uses).Select(_ => Use(npi, handle, input.via)).ToArray();
                 End(registration, npi);

@@ -106,7 +106,8 @@ public abstract class ConnectContract
                 || (run.SocketsAfterCompletion == run.SocketsBefore + 1 && run.ConnectionsAfterCompletion == run.ConnectionsBefore + 1);
             bool closeReleases = run.SocketsAfterClose == run.SocketsBefore && run.ConnectionsAfterClose == run.ConnectionsBefore;
             return (asDeclared && socketIffSuccess && failureOpensNothing && successOpensOne && closeReleases)
-                .Label($"{run.Target}: {run.Final.Status} (declared {Names(run.Allowed(World))}), sockets {run.SocketsBefore}→{run.SocketsAfterCompletion}→{run.SocketsAfterClose}, " +
+                .Label($"{run.Target}: {run.Final.Status} (declared {Names(run.Allowed(World))}), " +
+                       $"sockets {run.SocketsBefore}→{run.SocketsAfterCompletion}→{run.SocketsAfterClose}, " +
                        $"OS {run.ConnectionsBefore}→{run.ConnectionsAfterCompletion}→{run.ConnectionsAfterClose}")
                 .Classify(true, run.Path);
         });
@@ -132,7 +133,8 @@ public abstract class ConnectContract
                 bool peer = Equals(run.RemoteAddress, run.Target.Remote);
                 return (run.Succeeded && family && bound && peer)
                     .Label($"{run.Target}: {run.Final.Status}, family {run.SocketFamily}, local {run.LocalAddress}, remote {run.RemoteAddress}")
-                    .Classify(true, $"connected {run.Target.Kind}, asked {(asked is SockAddrIn { IsWildcard: true } or SockAddrIn6 { IsWildcard: true } ? "wildcard" : "specific")}");
+                    .Classify(true, $"connected {run.Target.Kind}, " +
+                                    $"asked {(asked is SockAddrIn { IsWildcard: true } or SockAddrIn6 { IsWildcard: true } ? "wildcard" : "specific")}");
             });
 
     [Property(MaxTest = 100)]
@@ -186,7 +188,8 @@ public abstract class ConnectContract
                 ? observer.Count == 0 && observer.Errors == 0 && observer.Completed == 0
                 : observer.Errors == 0 && received.Count == 1 && observer.Completed == 1 && observer.OnNextBeforeCompleted;
             bool statusAsDeclared = received.All(c => c.Status == expect.Status && (c.Status == NtStatus.Success) == (c.Socket is not null)
-                                                      && expect.ReturnShape(c.ReturnStatus, completedWhenReturned: emittedInside, c.ReturnStatus.IsPending ? c.Status : c.ReturnStatus));
+                                                      && expect.ReturnShape(c.ReturnStatus, completedWhenReturned: emittedInside,
+                                                          c.ReturnStatus.IsPending ? c.Status : c.ReturnStatus));
             string path = received.Count == 0 ? "disposed before completion (cancelled)" : $"{received[0].ReturnStatus.Name} ⇒ {received[0].Status.Name}";
             return (timing && settled && noLeak && grammar && statusAsDeclared)
                 .Label($"{target} dispose-early={disposeEarly}: {observer}, declared {expect.Answer} ⇒ {Short(expect.Status)}, " +
@@ -268,10 +271,18 @@ public abstract class ConnectContract
             (ConnectRule.TransportNotConnectionOriented, r => r with { Protocol = Protocols.Udp }),
             (ConnectRule.TransportNotConnectionOriented, r => r with { SocketType = SocketTypes.Raw }),
             (ConnectRule.LocalAddressMissing, r => r with { LocalAddress = null }),
-            (ConnectRule.LocalAddressTruncated, r => r with { LocalAddress = SockAddrArgument.Truncated(r.LocalAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.LocalAddress.Family, 8) }),
+            (ConnectRule.LocalAddressTruncated, r => r with
+            {
+                LocalAddress = SockAddrArgument.Truncated(
+                    r.LocalAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.LocalAddress.Family, 8),
+            }),
             (ConnectRule.LocalFamilyNotSupported, r => r with { LocalAddress = SockAddrArgument.FamilyNotOffered(AddressFamilies.Unix) }),
             (ConnectRule.RemoteAddressMissing, r => r with { RemoteAddress = null }),
-            (ConnectRule.RemoteAddressTruncated, r => r with { RemoteAddress = SockAddrArgument.Truncated(r.RemoteAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.RemoteAddress.Family, 3) }),
+            (ConnectRule.RemoteAddressTruncated, r => r with
+            {
+                RemoteAddress = SockAddrArgument.Truncated(
+                    r.RemoteAddress.Kind == SockAddrArgumentKind.Null ? AddressFamilies.Inet : r.RemoteAddress.Family, 3),
+            }),
             (ConnectRule.RemoteFamilyMismatch, r => r with
             {
                 RemoteAddress = r.LocalAddress.Address is SockAddrIn6 ? SockAddrIn.Loopback(9) : SockAddrIn6.Loopback(9),

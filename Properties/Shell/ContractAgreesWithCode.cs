@@ -43,7 +43,7 @@ public sealed class ContractAgreesWithCode
     /// What the citation scan reads, relative to the repository root: every file below these folders (build output aside)
     /// and these files. Core, Shell and Examples join the folders once their comments cite rule names only.
     /// </summary>
-    private static readonly string[] ScannedFolders = { "Properties", "docs", "Examples" };
+    private static readonly string[] ScannedFolders = { "Core", "Shell", "Properties", "docs", "Examples" };
 
     private static readonly string[] ScannedFiles = { "README.md", "Directory.Build.props", "Directory.Packages.props" };
 

@@ -16,7 +16,8 @@ public sealed class ReadmeAgreesWithCode
     [Fact]
     public void The_model_decisions_table_matches_ConnectRules()
     {
-        var rows = Lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && ConnectRules.Table.Rows.Any(t => l.Contains($"`{t.Rule}`", StringComparison.Ordinal)))
+        var rows = Lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal)
+                                    && ConnectRules.Table.Rows.Any(t => l.Contains($"`{t.Rule}`", StringComparison.Ordinal)))
             .Select(Cells).Where(c => c.Length > 4 && int.TryParse(c[1], out _)).ToArray();
         Assert.Equal(ConnectRules.Table.Rows.Count, rows.Length);
         for (int i = 0; i < rows.Length; i++)
@@ -47,7 +48,8 @@ public sealed class ReadmeAgreesWithCode
     {
         var named = Lines.Select(Cells).Where(c => c.Length > 3 && c[1].StartsWith('`') && Enum.TryParse<CallingRule>(c[1].Trim('`'), out _))
             .Select(c => Enum.Parse<CallingRule>(c[1].Trim('`'))).ToHashSet();
-        foreach (var rule in new[] { CallingRule.IrqlAboveDispatch, CallingRule.IrpMissing, CallingRule.IrpInUse, CallingRule.ClientReleased, CallingRule.SocketClosed })
+        foreach (var rule in new[] { CallingRule.IrqlAboveDispatch, CallingRule.IrpMissing, CallingRule.IrpInUse,
+                                     CallingRule.ClientReleased, CallingRule.SocketClosed })
             Assert.Contains(rule, named);
     }
 
@@ -68,7 +70,8 @@ public sealed class ReadmeAgreesWithCode
                 Assert.Equal($"`{status.Name}`", rows[i][3]);
             else
                 Assert.StartsWith("(bug check", rows[i][3], StringComparison.Ordinal);
-            Assert.Equal(CallingContract.ReturnedStatus(rules[i]) is null ? CallingOutcome.BugCheck : CallingOutcome.Returned, CallingContract.OutcomeOf(rules[i]));
+            Assert.Equal(CallingContract.ReturnedStatus(rules[i]) is null ? CallingOutcome.BugCheck : CallingOutcome.Returned,
+                CallingContract.OutcomeOf(rules[i]));
             // Precedence: with every later rule broken too, this one still decides (a missing IRP cannot also be in use).
             for (int j = i + 1; j < rows.Length; j++)
             {

@@ -61,9 +61,12 @@ public sealed class RegistrationLifeCycleProperties
                 if (got?.Npi is { } npi) registration.WskReleaseProviderNpi(npi);
                 if (!result.IsCompleted) { registration.DeregisterAsync(); result.Wait(Bound); }
                 (deregistering ?? registration.DeregisterAsync()).Wait(Bound);
-                bool ok = waiting && answered && (expected.At is null ? got is null : got?.Status == expected.Status && (got.Npi is null) != (got.Status == NtStatus.Success));
+                bool ok = waiting && answered
+                    && (expected.At is null ? got is null : got?.Status == expected.Status && (got.Npi is null) != (got.Status == NtStatus.Success));
                 return ok.Label($"wait {wait}, ready {readyAt}, deregister {deregisterAt}: expected {expected}, got {got?.Status}")
-                    .Classify(true, expected.At is null ? "still waiting (infinite)" : $"{expected.Status.Name} at {(expected.At == 0 ? "once" : "a later instant")}")
+                    .Classify(true, expected.At is null
+                        ? "still waiting (infinite)"
+                        : $"{expected.Status.Name} at {(expected.At == 0 ? "once" : "a later instant")}")
                     .Collect(rx ? "Rx" : "faithful");
             });
 
@@ -90,18 +93,26 @@ public sealed class RegistrationLifeCycleProperties
                 for (int i = 0; i < input.sockets; i++)
                 {
                     var irp = new Irp();
-                    if (i % 2 == 0) client.Dispatch.WskSocketConnect(ConnectRequest.Tcp(client.Client.Id, SockAddrIn.Loopback((ushort)Script.InlineSuccess)), irp);
-                    else client.Dispatch.WskSocket(new SocketRequest(client.Client.Id, AddressFamilies.Inet6), irp);
+                    if (i % 2 == 0)
+                        client.Dispatch.WskSocketConnect(ConnectRequest.Tcp(client.Client.Id, SockAddrIn.Loopback((ushort)Script.InlineSuccess)), irp);
+                    else
+                        client.Dispatch.WskSocket(new SocketRequest(client.Client.Id, AddressFamilies.Inet6), irp);
                     var socket = irp.IoStatus.Information;
-                    held.Add(() => { if (socket is WskConnectedSocket s) s.WskCloseSocket(new Irp()); else ((WskUnconnectedSocket)socket!).WskCloseSocket(new Irp()); });
+                    held.Add(() =>
+                    {
+                        if (socket is WskConnectedSocket s) s.WskCloseSocket(new Irp());
+                        else ((WskUnconnectedSocket)socket!).WskCloseSocket(new Irp());
+                    });
                 }
                 for (int i = 0; i < input.pendings; i++)
                     client.Dispatch.WskSocketConnect(ConnectRequest.Tcp(client.Client.Id, SockAddrIn.Loopback((ushort)Script.PendingRefused)), new Irp());
                 if (input.pendings > 0) held.Add(transport.SettleAll);
                 // Releases happen in a random order, the last capture release last (the client is needed until then).
                 var releases = held.Skip(1).OrderBy(a => input.order[held.IndexOf(a) % 6]).Append(held[0]).ToArray();
-                var done = input.rx ? registration.Deregister().ToTask() : Task.Factory.StartNew(() => { registration.WskDeregister(); return NtStatus.Success; },
-                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var done = input.rx
+                    ? registration.Deregister().ToTask()
+                    : Task.Factory.StartNew(() => { registration.WskDeregister(); return NtStatus.Success; },
+                        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 bool early = false;
                 foreach (var release in releases)
                 {
@@ -110,7 +121,8 @@ public sealed class RegistrationLifeCycleProperties
                 }
                 bool finished = done.Wait(Bound);
                 return (!early && finished && registration.CapturedClients == 0 && registration.OpenSockets == 0 && registration.PendingCalls == 0)
-                    .Label($"early {early}, finished {finished}, left: captures {registration.CapturedClients}, sockets {registration.OpenSockets}, calls {registration.PendingCalls}")
+                    .Label($"early {early}, finished {finished}, left: captures {registration.CapturedClients}, " +
+                           $"sockets {registration.OpenSockets}, calls {registration.PendingCalls}")
                     .Classify(input.sockets > 0, "sockets open")
                     .Classify(input.pendings > 0, "calls pending")
                     .Collect(input.rx ? "Rx" : "faithful");

@@ -19,7 +19,8 @@ public sealed record SharingCase(ShareOption Second, bool SecondWildcard, ShareO
 
     public string Cell => $"{Name(Second, SecondWildcard)} vs {Name(First, FirstWildcard)}";
 
-    private static string Name(ShareOption o, bool w) => $"{o switch { ShareOption.None => "none", ShareOption.ReuseAddress => "REUSE", _ => "EXCL" }} {(w ? "W" : "S")}";
+    private static string Name(ShareOption o, bool w) =>
+        $"{o switch { ShareOption.None => "none", ShareOption.ReuseAddress => "REUSE", _ => "EXCL" }} {(w ? "W" : "S")}";
 
     public override string ToString() => $"{Cell}, SD {Sd}, {(V6 ? "IPv6" : "IPv4")}, second via {Via}";
 }

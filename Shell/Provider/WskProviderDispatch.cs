@@ -56,8 +56,8 @@ public sealed partial class WskProviderDispatch
     /// outcome. Same contract as the faithful form.
     /// </summary>
     /// <exception cref="WskContractViolationException">A bug-check breach; nothing was completed.</exception>
-    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp, out IReadOnlyList<RuleViolation<ConnectRule>> violations,
-        Irql irql = Irql.PassiveLevel)
+    public NtStatus WskSocketConnect(ConnectRequest request, Irp? irp,
+        out IReadOnlyList<RuleViolation<ConnectRule>> violations, Irql irql = Irql.PassiveLevel)
     {
         ArgumentNullException.ThrowIfNull(request);
         violations = Array.Empty<RuleViolation<ConnectRule>>();

@@ -40,21 +40,7 @@ public static class WskProviderDispatchReactive
         ArgumentNullException.ThrowIfNull(request);
         var irp = new Irp();
         var returned = dispatch.WskSocketConnect(request, irp, out var violations);
-        if (returned.IsPending)
-        {
-            var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
-                : default;
-            try
-            {
-                await irp.WaitAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                // Never waits for a cancel still running elsewhere: it finds the IRP completed.
-                registration.Unregister();
-            }
-        }
+        if (returned.IsPending) await IrpWaits.UntilCompleted(irp, cancellationToken).ConfigureAwait(false);
         return ConnectCompletion.From(irp, returned, violations);
     }
 }

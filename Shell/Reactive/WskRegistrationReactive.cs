@@ -28,7 +28,8 @@ public static class WskRegistrationReactive
             return new IrpObservable<(WskProviderDispatch, WskClient), OperationCompletion>((dispatch, client),
                 static (s, irp) => s.Item1.WskControlClient(s.Item2, ClientControlCodes.TransportListChange, 0, null, 0,
                     null, out _, irp),
-                static (irp, returned) => OperationCompletion.From(irp, returned, Array.Empty<RuleViolation<SocketRule>>()),
+                static (irp, returned) =>
+                    OperationCompletion.From(irp, returned, Array.Empty<RuleViolation<SocketRule>>()),
                 null);
         return Observable.Defer(() =>
         {

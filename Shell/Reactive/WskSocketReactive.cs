@@ -79,23 +79,7 @@ public static class WskSocketReactive
     {
         var irp = new Irp();
         var returned = call(irp);
-        if (returned.IsPending)
-        {
-            var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp)
-                : default;
-            try
-            {
-                await irp.WaitAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                // Unregister, not Dispose: Dispose waits for a cancel callback running on another thread, and the
-                // awaiting continuation has no reason to. A cancel that still runs finds the IRP completed and does
-                // nothing (this IRP is never reused).
-                registration.Unregister();
-            }
-        }
+        if (returned.IsPending) await IrpWaits.UntilCompleted(irp, cancellationToken).ConfigureAwait(false);
         return IoCompletion.From(irp, returned);
     }
 

@@ -13,9 +13,11 @@ namespace Wsk.Shell;
 /// <param name="ReturnStatus">What the call returned.</param>
 /// <param name="Violations">For a rejected call, every rule it broke.</param>
 public sealed record SocketCompletion(
-    NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus, IReadOnlyList<RuleViolation<SocketRule>> Violations)
+    NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus,
+    IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
-    internal static SocketCompletion From(Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
+    internal static SocketCompletion From(
+        Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned,
             violations);
 }
@@ -37,7 +39,8 @@ public sealed record OperationCompletion(
         Output is { Length: >= 4 } && Status.IsSuccess ? BinaryPrimitives.ReadUInt32LittleEndian(Output) : null;
 
     /// <summary>A call with no output buffer: its status, and the rules it broke when it was rejected.</summary>
-    internal static OperationCompletion From(Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
+    internal static OperationCompletion From(
+        Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
         new(irp.FinalStatusOfFreshCall(returned), null, 0, returned, violations);
 }
 
@@ -90,8 +93,8 @@ public static class WskThreeStep
     /// WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into
     /// <paramref name="outputSize"/> bytes.
     /// </summary>
-    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket, WskControlSocketType requestType,
-        uint level, uint code, byte[]? input = null, int outputSize = 0)
+    public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket,
+        WskControlSocketType requestType, uint level, uint code, byte[]? input = null, int outputSize = 0)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<ControlCall, byte[]?, OperationCompletion>(

@@ -11,7 +11,8 @@ public sealed partial class WskUnconnectedSocket
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
     /// socket.</exception>
     public NtStatus WskConnect(byte[]? remoteAddress, uint flags, Irp? irp, Irql irql = Irql.PassiveLevel) =>
-        WskConnect(remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
+        WskConnect(
+            remoteAddress is null ? SockAddrArgument.Null : SockAddrCodec.Decode(remoteAddress), flags, irp, irql);
 
     /// <summary>
     /// WskConnect on a bound socket, with WskSocketConnect's IRP contract: STATUS_SUCCESS (the IRP already completed,

@@ -137,8 +137,8 @@ public sealed partial class WskUnconnectedSocket : IConnectHandover
     /// </summary>
     /// <exception cref="WskContractViolationException">Above DISPATCH_LEVEL, an IRP in use, or a closed
     /// socket.</exception>
-    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp, out IReadOnlyList<RuleViolation<SocketRule>> violations,
-        Irql irql = Irql.PassiveLevel)
+    public NtStatus WskBind(SockAddrArgument localAddress, uint flags, Irp? irp,
+        out IReadOnlyList<RuleViolation<SocketRule>> violations, Irql irql = Irql.PassiveLevel)
     {
         violations = Array.Empty<RuleViolation<SocketRule>>();
         if (Enter(nameof(WskBind), irp, irpRequired: true, irql) is { } refused) return refused;

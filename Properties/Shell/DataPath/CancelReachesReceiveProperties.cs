@@ -61,7 +61,8 @@ public sealed class CancelReachesReceiveProperties : IDisposable
                     && cancelled && r2Ended && r2.IoStatus.Status == NtStatus.Cancelled && (long)r2.IoStatus.Information! == 0
                     && r1.CompletionCount == 1 && r2.CompletionCount == 1 && r1.Violations.Count == 0 && r2.Violations.Count == 0)
                 .Classify(spins < 20, "cancel within 20 spins of R1's completion")
-                .Label($"spins {spins}: R1 {ret1.Name}→{r1.IoStatus.Status.Name}, R2 {ret2.Name}→{(r2Ended ? r2.IoStatus.Status.Name : "still pending")}, Cancel() {cancelled}");
+                .Label($"spins {spins}: R1 {ret1.Name}→{r1.IoStatus.Status.Name}, " +
+                       $"R2 {ret2.Name}→{(r2Ended ? r2.IoStatus.Status.Name : "still pending")}, Cancel() {cancelled}");
         });
 
     /// <summary>
@@ -92,7 +93,8 @@ public sealed class CancelReachesReceiveProperties : IDisposable
             return (returned.IsPending && cancelled && shape && inOrder && drained && irp.CompletionCount == 1 && irp.Violations.Count == 0)
                 .Classify(got == 0, "cancelled before any byte")
                 .Classify(got > 0, "ended with the bytes it got")
-                .Label($"{pieces} pieces, spins {spins}: {returned.Name}→{(ended ? $"{irp.IoStatus.Status.Name} {got} bytes" : "still pending")}, Cancel() {cancelled}");
+                .Label($"{pieces} pieces, spins {spins}: " +
+                       $"{returned.Name}→{(ended ? $"{irp.IoStatus.Status.Name} {got} bytes" : "still pending")}, Cancel() {cancelled}");
         });
 
     /// <summary>ReceiveAsync with WAITALL: cancelling its token finishes the task, with the bytes it got or CANCELLED.</summary>

@@ -79,7 +79,8 @@ public sealed class IndicationProperties : IDisposable
                     && !client.DataAfterDisconnect && !client.Overlapped && client.WrongContext == 0 && allReleased
                     && got.AsSpan().SequenceEqual(data))
                 .Label($"{plan.Length} B: client got {got.Length} (same bytes {got.AsSpan().SequenceEqual(data)}), enable {enabled}, " +
-                       $"all released {allReleased}, wrong context {client.WrongContext}, disconnect {client.DisconnectCount}× flags {client.DisconnectFlags}, " +
+                       $"all released {allReleased}, wrong context {client.WrongContext}, " +
+                       $"disconnect {client.DisconnectCount}× flags {client.DisconnectFlags}, " +
                        $"data after disconnect {client.DataAfterDisconnect}, overlapped {client.Overlapped}, receives {receives}, " +
                        $"indications {client.Indications}")
                 .Classify(client.Answered.Contains(Answer.Part), "partly accepted")

@@ -39,7 +39,11 @@ public sealed class LifecycleProperties : IDisposable
                 var (ours, peer, log) = Pair(shrinkPeer: true);
                 ours.EnableEventCallbacks(plan.events == 0 ? WskEvents.Disconnect : plan.events);
                 var pending = new List<(string What, Irp Irp, NtStatus Returned)>();
-                for (int i = 0; i < plan.receives; i++) { var irp = new Irp(); pending.Add(("receive", irp, ours.WskReceive(WskBuf.Of(new byte[64]), 0, irp))); }
+                for (int i = 0; i < plan.receives; i++)
+                {
+                    var irp = new Irp();
+                    pending.Add(("receive", irp, ours.WskReceive(WskBuf.Of(new byte[64]), 0, irp)));
+                }
                 for (int i = 0; i < plan.sends; i++) { var irp = new Irp(); pending.Add(("send", irp, ours.WskSend(WskBuf.Of(Big), 0, irp))); }
                 if (plan.disconnect) { var irp = new Irp(); pending.Add(("graceful disconnect", irp, ours.WskDisconnect(null, 0, irp))); }
                 int stillPending = pending.Count(p => p.Returned.IsPending);
@@ -59,7 +63,9 @@ public sealed class LifecycleProperties : IDisposable
                 bool finSent = pending.Any(p => p.What == "graceful disconnect" && p.Irp.IoStatus.Status == NtStatus.Success);
                 return (once && cancelled && closeReturned == NtStatus.Success && log.Count == callbacksAtClose && (reset || finSent)
                         && _world.Registration.OpenSockets == 0)
-                    .Label($"{plan}: pending {stillPending}, [{string.Join(", ", pending.Select(p => $"{p.What} {p.Returned.Name}→{p.Irp.IoStatus.Status.Name}×{p.Irp.CompletionCount}"))}], " +
+                    .Label($"{plan}: pending {stillPending}, " +
+                           $"[{string.Join(", ",
+                               pending.Select(p => $"{p.What} {p.Returned.Name}→{p.Irp.IoStatus.Status.Name}×{p.Irp.CompletionCount}"))}], " +
                            $"close {closeReturned.Name}×{close.CompletionCount}, callbacks after close {log.Count - callbacksAtClose}, peer saw reset {reset}")
                     .Collect($"{stillPending + 1} IRPs completed by close");
             });

@@ -20,11 +20,13 @@ public sealed class StreamProperties : IDisposable
     public sealed record Plan(int OutLength, int[] SendChunks, int InLength, int[] PeerChunks, int[] ReceiveSizes, bool[] WaitAll, int Seed)
     {
         public override string ToString() =>
-            $"out {OutLength} B in {SendChunks.Length} sends, in {InLength} B in {PeerChunks.Length} peer writes, receives [{string.Join(",", ReceiveSizes.Take(6))}…]";
+            $"out {OutLength} B in {SendChunks.Length} sends, in {InLength} B in {PeerChunks.Length} peer writes, " +
+            $"receives [{string.Join(",", ReceiveSizes.Take(6))}…]";
     }
 
-    private static Gen<int[]> Chunks => Gen.NonEmptyListOf(Gen.Frequency((3, Gen.Choose(1, 512)), (2, Gen.Choose(513, 16_384)), (1, Gen.Choose(16_385, 70_000))))
-        .Select(l => l.ToArray());
+    private static Gen<int[]> Chunks =>
+        Gen.NonEmptyListOf(Gen.Frequency((3, Gen.Choose(1, 512)), (2, Gen.Choose(513, 16_384)), (1, Gen.Choose(16_385, 70_000))))
+            .Select(l => l.ToArray());
 
     private static Arbitrary<Plan> Plans =>
         (from outLength in Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, 120_000)))

@@ -36,7 +36,8 @@ public sealed class CheckerFacts(ITestOutputHelper output)
     {
         var lines = message.Split('\n');
         int from = Array.FindIndex(lines, l => l.Trim() == section);
-        return lines.Skip(from + 1).TakeWhile(l => !l.Trim().StartsWith("Shrunk:", StringComparison.Ordinal) && !l.Contains("with exception", StringComparison.Ordinal))
+        return lines.Skip(from + 1)
+            .TakeWhile(l => !l.Trim().StartsWith("Shrunk:", StringComparison.Ordinal) && !l.Contains("with exception", StringComparison.Ordinal))
             .Count(l => l.Contains(" -> ", StringComparison.Ordinal));
     }
 

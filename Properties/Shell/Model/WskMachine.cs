@@ -133,7 +133,8 @@ public sealed class WskMachine : Machine<WskSystem, WskModel>
         _ => FaultScript.Default,
     };
 
-    private static Op Connect(int irp, ConnectKind kind, int delayMs) => new Step($"Connect#{irp}({kind}{(kind is ConnectKind.AcceptPending or ConnectKind.RefusePending ? $", {delayMs} ms" : "")})",
+    private static Op Connect(int irp, ConnectKind kind, int delayMs) => new Step(
+        $"Connect#{irp}({kind}{(kind is ConnectKind.AcceptPending or ConnectKind.RefusePending ? $", {delayMs} ms" : "")})",
         m => m.Captures > 0 && !m.Irps.ContainsKey(irp),
         m =>
         {
@@ -246,7 +247,8 @@ public sealed class WskMachine : Machine<WskSystem, WskModel>
         },
         s => s.Socket(socket).Peer.Shutdown());
 
-    private static Op Disconnect(int socket, int irp, bool abortive) => OnSocket($"Disconnect#{irp}(s{socket}{(abortive ? ", abortive" : "")})", socket, (so, m) =>
+    private static Op Disconnect(int socket, int irp, bool abortive) =>
+        OnSocket($"Disconnect#{irp}(s{socket}{(abortive ? ", abortive" : "")})", socket, (so, m) =>
         {
             uint flags = abortive ? WskFlags.Abortive : 0;
             var decided = SocketDecider.Decide(new SocketCommand(SocketCommandKind.Disconnect, flags, HasBuffer: false), so.State);

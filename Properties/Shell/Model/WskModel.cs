@@ -58,7 +58,8 @@ public sealed record WskModel(bool Registered, int Captures, long NowMs, Immutab
         ImmutableDictionary<int, MIrp>.Empty, null);
 
     public override string ToString() =>
-        $"{(Registered ? "registered" : "deregistered")}, {Captures} captures, t={NowMs} ms, pending connects [{string.Join(",", Connects.Select(c => c.Irp))}], " +
+        $"{(Registered ? "registered" : "deregistered")}, {Captures} captures, t={NowMs} ms, " +
+        $"pending connects [{string.Join(",", Connects.Select(c => c.Irp))}], " +
         $"sockets [{string.Join(",", Sockets.Select(s => $"s{s.Id}"))}], {Irps.Count(i => !i.Value.Done)} IRPs pending";
 
     public MSocket? Socket(int id) => Sockets.FirstOrDefault(s => s.Id == id);

@@ -18,7 +18,8 @@ public sealed class WskSystem
 {
     public static readonly SockAddrIn Server = new(0xC000_0201, 80);
 
-    public WskSystem(Func<SimulatedNetwork, ITransport>? plant = null, System.Collections.Concurrent.ConcurrentDictionary<string, int>? stats = null, int seed = 1)
+    public WskSystem(Func<SimulatedNetwork, ITransport>? plant = null,
+        System.Collections.Concurrent.ConcurrentDictionary<string, int>? stats = null, int seed = 1)
     {
         Stats = stats ?? new();
         Network = new SimulatedNetwork(Time, seed);

@@ -64,7 +64,8 @@ public sealed class ReceiveReaderFacts
     {
         var rig = new SimulatedRig();
         var connect = new Irp();
-        Assert.Equal(NtStatus.Success, rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { Dispatch = dispatch }, connect));
+        Assert.Equal(NtStatus.Success,
+            rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, SimulatedRig.Server) with { Dispatch = dispatch }, connect));
         Assert.True(rig.Listener.TryAccept(out var peer));
         return (rig, connect.IoStatus.Socket!, peer);
     }

@@ -203,7 +203,11 @@ public sealed class SimulatedNetworkProperties
                 rig.Listener.TryAccept(out var peer);
                 ours.EnableEventCallbacks(plan.events == 0 ? WskEvents.Disconnect : plan.events);
                 var pending = new List<(string What, Irp Irp, NtStatus Returned)>();
-                for (int i = 0; i < plan.receives; i++) { var irp = new Irp(); pending.Add(("receive", irp, ours.WskReceive(WskBuf.Of(new byte[64]), 0, irp))); }
+                for (int i = 0; i < plan.receives; i++)
+                {
+                    var irp = new Irp();
+                    pending.Add(("receive", irp, ours.WskReceive(WskBuf.Of(new byte[64]), 0, irp)));
+                }
                 for (int i = 0; i < plan.sends; i++) { var irp = new Irp(); pending.Add(("send", irp, ours.WskSend(WskBuf.Of(new byte[100]), 0, irp))); }
                 if (plan.disconnect) { var irp = new Irp(); pending.Add(("graceful disconnect", irp, ours.WskDisconnect(null, 0, irp))); }
 
@@ -218,7 +222,9 @@ public sealed class SimulatedNetworkProperties
                 bool cancelled = pending.Where(p => p.Returned.IsPending).All(p => p.Irp.IoStatus.Status == NtStatus.Cancelled);
                 return (once && cancelled && closeReturned == NtStatus.Success && callbacks == callbacksAtClose && !wrote && peer.SawReset
                         && rig.Registration.OpenSockets == 0 && rig.Network.OpenConnections == 0)
-                    .Label($"{plan}: [{string.Join(", ", pending.Select(p => $"{p.What} {p.Returned.Name}→{p.Irp.IoStatus.Status.Name}×{p.Irp.CompletionCount}"))}], " +
+                    .Label($"{plan}: " +
+                           $"[{string.Join(", ",
+                               pending.Select(p => $"{p.What} {p.Returned.Name}→{p.Irp.IoStatus.Status.Name}×{p.Irp.CompletionCount}"))}], " +
                            $"close {closeReturned.Name}×{close.CompletionCount}, callbacks after close {callbacks - callbacksAtClose}, reset {peer.SawReset}")
                     .Collect($"{pending.Count(p => p.Returned.IsPending) + 1} IRPs completed by close");
             });

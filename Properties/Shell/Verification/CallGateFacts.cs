@@ -55,7 +55,8 @@ public sealed class CallGateFacts
         public Irp Busy()
         {
             var irp = new Irp();
-            Assert.Equal(NtStatus.Pending, Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, SockAddrIn.Loopback((ushort)Script.PendingSuccess)), irp));
+            Assert.Equal(NtStatus.Pending,
+                Dispatch.WskSocketConnect(ConnectRequest.Tcp(Npi.Client.Id, SockAddrIn.Loopback((ushort)Script.PendingSuccess)), irp));
             return irp;
         }
 
@@ -80,14 +81,17 @@ public sealed class CallGateFacts
 
     private static readonly Entry[] Table =
     {
-        new("WskProviderDispatch.WskSocketConnect(WskClient, UInt16, UInt32, Byte[], Byte[], UInt32, Object, ConnectionDispatch, ProcessId?, ThreadId?, SecurityDescriptorHandle?, Irp, Irql)",
+        new("WskProviderDispatch.WskSocketConnect(WskClient, UInt16, UInt32, Byte[], Byte[], UInt32, Object, ConnectionDispatch, " +
+            "ProcessId?, ThreadId?, SecurityDescriptorHandle?, Irp, Irql)",
             On.Dispatch, true, true, "WskSocketConnect",
-            (w, irp, irql) => w.Dispatch.WskSocketConnect(w.Client, SocketTypes.Stream, Protocols.Tcp, AnyBytes, RemoteBytes, 0, null, null, null, null, null, irp, irql)),
+            (w, irp, irql) => w.Dispatch.WskSocketConnect(w.Client, SocketTypes.Stream, Protocols.Tcp, AnyBytes, RemoteBytes, 0,
+                null, null, null, null, null, irp, irql)),
         new("WskProviderDispatch.WskSocketConnect(ConnectRequest, Irp, Irql)", On.Dispatch, true, true, "WskSocketConnect",
             (w, irp, irql) => w.Dispatch.WskSocketConnect(ConnectRequest.Tcp(w.Client.Id, Remote), irp, irql)),
         new("WskProviderDispatch.WskSocketConnect(ConnectRequest, Irp, IReadOnlyList`1&, Irql)", On.Dispatch, true, true, "WskSocketConnect",
             (w, irp, irql) => w.Dispatch.WskSocketConnect(ConnectRequest.Tcp(w.Client.Id, Remote), irp, out _, irql)),
-        new("WskProviderDispatch.WskSocket(WskClient, UInt16, UInt16, UInt32, UInt32, Object, ConnectionDispatch, ProcessId?, ThreadId?, SecurityDescriptorHandle?, Irp, Irql)",
+        new("WskProviderDispatch.WskSocket(WskClient, UInt16, UInt16, UInt32, UInt32, Object, ConnectionDispatch, " +
+            "ProcessId?, ThreadId?, SecurityDescriptorHandle?, Irp, Irql)",
             On.Dispatch, true, true, "WskSocket",
             (w, irp, irql) => w.Dispatch.WskSocket(w.Client, AddressFamilies.Inet, SocketTypes.Stream, Protocols.Tcp, (uint)SocketCategory.Connection,
                 null, null, null, null, null, irp, irql)),
@@ -95,12 +99,16 @@ public sealed class CallGateFacts
             (w, irp, irql) => w.Dispatch.WskSocket(new SocketRequest(w.Client.Id, AddressFamilies.Inet), irp, irql)),
         new("WskProviderDispatch.WskSocket(SocketRequest, Irp, IReadOnlyList`1&, Irql)", On.Dispatch, true, true, "WskSocket",
             (w, irp, irql) => w.Dispatch.WskSocket(new SocketRequest(w.Client.Id, AddressFamilies.Inet), irp, out _, irql)),
-        new("WskProviderDispatch.WskControlClient(WskClient, UInt32, Int64, Object, Int64, Byte[], Int64&, Irp, Irql)", On.Dispatch, true, true, "WskControlClient",
+        new("WskProviderDispatch.WskControlClient(WskClient, UInt32, Int64, Object, Int64, Byte[], Int64&, Irp, Irql)",
+            On.Dispatch, true, true, "WskControlClient",
             (w, irp, irql) => w.Dispatch.WskControlClient(w.Client, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp, irql)),
 
-        new("WskConnectedSocket.WskSend(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskSend", (w, irp, _) => w.Socket.WskSend(WskBuf.Of(new byte[1]), 0, irp)),
-        new("WskConnectedSocket.WskReceive(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskReceive", (w, irp, _) => w.Socket.WskReceive(WskBuf.Of(new byte[1]), 0, irp!)),
-        new("WskConnectedSocket.WskDisconnect(WskBuf?, UInt32, Irp)", On.Socket, false, true, "WskDisconnect", (w, irp, _) => w.Socket.WskDisconnect(null, 0, irp)),
+        new("WskConnectedSocket.WskSend(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskSend",
+            (w, irp, _) => w.Socket.WskSend(WskBuf.Of(new byte[1]), 0, irp)),
+        new("WskConnectedSocket.WskReceive(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskReceive",
+            (w, irp, _) => w.Socket.WskReceive(WskBuf.Of(new byte[1]), 0, irp!)),
+        new("WskConnectedSocket.WskDisconnect(WskBuf?, UInt32, Irp)", On.Socket, false, true, "WskDisconnect",
+            (w, irp, _) => w.Socket.WskDisconnect(null, 0, irp)),
         new("WskConnectedSocket.WskControlSocket(WskControlSocketType, UInt32, UInt32, Object, Irp)", On.Socket, false, false, "WskControlSocket",
             (w, irp, _) => w.Socket.WskControlSocket(WskControlSocketType.SetOption, SocketOptionCodes.WskEventCallback, SocketOptionCodes.SolSocket,
                 new EventCallbackControl(Guid.Empty, WskEvents.Receive | WskEvents.Disable), irp)),
@@ -110,7 +118,8 @@ public sealed class CallGateFacts
         new("WskConnectedSocket.WskGetRemoteAddress(Irp)", On.Socket, false, true, "WskGetRemoteAddress", (w, irp, _) => w.Socket.WskGetRemoteAddress(irp)),
         new("WskConnectedSocket.WskCloseSocket(Irp)", On.Socket, false, true, "WskCloseSocket", (w, irp, _) => w.Socket.WskCloseSocket(irp)),
 
-        new("WskUnconnectedSocket.WskControlSocket(WskControlSocketType, UInt32, UInt32, Int64, Byte[], Int64, Byte[], Int64&, Irp, Irql)", On.Unconnected, true, false, "WskControlSocket",
+        new("WskUnconnectedSocket.WskControlSocket(WskControlSocketType, UInt32, UInt32, Int64, Byte[], Int64, Byte[], Int64&, Irp, Irql)",
+            On.Unconnected, true, false, "WskControlSocket",
             (w, irp, irql) => w.Unconnected.WskControlSocket(WskControlSocketType.GetOption, SocketOptionCodes.KeepAlive, SocketOptionCodes.SolSocket, 0, null,
                 4, new byte[4], out _, irp, irql)),
         new("WskUnconnectedSocket.WskBind(Byte[], UInt32, Irp, Irql)", On.Unconnected, true, true, "WskBind",
