@@ -22,30 +22,46 @@ public enum SockAddrArgumentKind : byte
 /// address. Validation turns each fault into the rule it breaks; only an <see cref="SockAddrArgumentKind.Address"/>
 /// carries a <see cref="SockAddr"/>.
 /// </summary>
-/// <remarks>A flat struct with a Kind rather than a record hierarchy: reading an argument allocates nothing.</remarks>
+/// <remarks>
+/// One reference wide: the address itself, or (only for faulty bytes, which are rare) a small fault object, so that
+/// reading an address allocates nothing and a request holding two arguments is no larger than with two references.
+/// </remarks>
 public readonly record struct SockAddrArgument
 {
-    private SockAddrArgument(SockAddrArgumentKind kind, SockAddr? address, ushort family, int length)
-    {
-        Kind = kind;
-        Address = address;
-        Family = family;
-        Length = length;
-    }
+    private readonly object? _value; // null, a SockAddr, or a Fault
+
+    private SockAddrArgument(object value) => _value = value;
+
+    private sealed record Fault(SockAddrArgumentKind Kind, ushort Family, int Length);
 
     /// <summary>Which of the four the argument is.</summary>
-    public SockAddrArgumentKind Kind { get; }
+    public SockAddrArgumentKind Kind => _value switch
+    {
+        null => SockAddrArgumentKind.Null,
+        SockAddr => SockAddrArgumentKind.Address,
+        _ => ((Fault)_value).Kind,
+    };
 
     /// <summary>The address, for <see cref="SockAddrArgumentKind.Address"/>; otherwise null.</summary>
-    public SockAddr? Address { get; }
+    public SockAddr? Address => _value as SockAddr;
 
     /// <summary>
     /// The sa_family read, Windows numbering; <see cref="AddressFamilies.Unspecified"/> for NULL or under 2 bytes.
     /// </summary>
-    public ushort Family { get; }
+    public ushort Family => _value switch
+    {
+        null => AddressFamilies.Unspecified,
+        SockAddr address => address.Family,
+        _ => ((Fault)_value).Family,
+    };
 
     /// <summary>How many bytes the argument had (0 for NULL; the structure's size for an address).</summary>
-    public int Length { get; }
+    public int Length => _value switch
+    {
+        null => 0,
+        SockAddr address => SockAddrCodec.SizeOf(address.Family),
+        _ => ((Fault)_value).Length,
+    };
 
     /// <summary>The NULL pointer.</summary>
     public static SockAddrArgument Null => default;
@@ -54,18 +70,16 @@ public readonly record struct SockAddrArgument
     /// <paramref name="length"/> bytes, too few for <paramref name="family"/>'s structure (or for a header).
     /// </summary>
     public static SockAddrArgument Truncated(ushort family, int length) =>
-        new(SockAddrArgumentKind.Truncated, null, family, length);
+        new(new Fault(SockAddrArgumentKind.Truncated, family, length));
 
     /// <summary>
     /// A header naming <paramref name="family"/>, which the provider does not offer (for example AF_UNIX).
     /// </summary>
     public static SockAddrArgument FamilyNotOffered(ushort family) =>
-        new(SockAddrArgumentKind.FamilyNotOffered, null, family, 0);
+        new(new Fault(SockAddrArgumentKind.FamilyNotOffered, family, 0));
 
     /// <summary>An address argument, or NULL for a null <paramref name="address"/>.</summary>
-    public static implicit operator SockAddrArgument(SockAddr? address) => address is null
-        ? default
-        : new(SockAddrArgumentKind.Address, address, address.Family, SockAddrCodec.SizeOf(address.Family));
+    public static implicit operator SockAddrArgument(SockAddr? address) => address is null ? default : new(address);
 
     /// <summary>The address, or what was wrong with the argument.</summary>
     public override string ToString() => Kind switch
