@@ -50,18 +50,18 @@ public sealed partial class WskUnconnectedSocket
             }
         }
         return refused == NtStatus.Success
-            ? new ConnectRunner<WskUnconnectedSocket>(irp!, this).Start()
+            ? new ConnectRunner<ThreeStepConnectHandover>(irp!, new ThreeStepConnectHandover(this)).Start()
             : ConnectRejection.Reject(irp!, refused);
     }
 
-    // ------------------------------------------------------------------ the hand-over, run by the connect runner
+    // ------------------------------------------- what the connect runner asks, through ThreeStepConnectHandover
 
-    WskRegistration IConnectHandover.Registration => _registration;
+    internal WskRegistration Registration => _registration;
 
-    TransportConnectResult IConnectHandover.StartTransport(ITransportConnectSink sink) =>
+    internal TransportConnectResult StartConnectTransport(ITransportConnectSink sink) =>
         _transport.Connect(_remote!, sink);
 
-    WskConnectedSocket IConnectHandover.Connected(ITransportConnection connection)
+    internal WskConnectedSocket HandOverConnected(ITransportConnection connection)
     {
         Irp? close;
         WskConnectedSocket socket;
@@ -86,7 +86,7 @@ public sealed partial class WskUnconnectedSocket
         return socket;
     }
 
-    void IConnectHandover.Failed()
+    internal void ConnectFailed()
     {
         Irp? close;
         lock (_gate)
@@ -100,4 +100,24 @@ public sealed partial class WskUnconnectedSocket
         Release();
         close.IoCompleteRequest(NtStatus.Success);
     }
+}
+
+/// <summary>
+/// The three-step WskConnect's part of a connect, run by <see cref="ConnectRunner{THandover}"/>: the socket's transport
+/// connects, and the socket hands over the connected <see cref="WskConnectedSocket"/> or takes the failure. A struct
+/// over the socket, kept inside the runner.
+/// </summary>
+internal readonly struct ThreeStepConnectHandover : IConnectHandover
+{
+    private readonly WskUnconnectedSocket _socket;
+
+    public ThreeStepConnectHandover(WskUnconnectedSocket socket) => _socket = socket;
+
+    public WskRegistration Registration => _socket.Registration;
+
+    public TransportConnectResult StartTransport(ITransportConnectSink sink) => _socket.StartConnectTransport(sink);
+
+    public WskConnectedSocket Connected(ITransportConnection connection) => _socket.HandOverConnected(connection);
+
+    public void Failed() => _socket.ConnectFailed();
 }

@@ -13,7 +13,7 @@ namespace Wsk.Shell;
 /// WskConnect succeeds its IRP carries the connected <see cref="WskConnectedSocket"/> (the same type WskSocketConnect
 /// returns), which is this socket from then on: close either one, not both.
 /// </summary>
-public sealed partial class WskUnconnectedSocket : IConnectHandover
+public sealed partial class WskUnconnectedSocket
 {
     private readonly object _gate = new();
     private readonly WskRegistration _registration;
