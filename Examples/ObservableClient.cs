@@ -7,7 +7,8 @@ using Wsk.Shell;
 namespace Wsk.Examples;
 
 /// <summary>
-/// The reactive form: one cold <see cref="WskProviderDispatchReactive.Connect"/> observable built once and subscribed once per connect
+/// The reactive form: one cold <see cref="WskProviderDispatchReactive.Connect(WskProviderDispatch, ConnectRequest)"/>
+/// observable built once and subscribed once per connect
 /// (each subscription is one WskSocketConnect with its own IRP), awaited through a reused <see cref="CompletionAwaiter"/>
 /// so that what is measured is the observable itself, not Rx LINQ around it.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Wsk.Core;
 /// argument of a call points at (NULL, too few bytes, a family not offered, or an address) is a
 /// <see cref="SockAddrArgument"/>.
 /// </summary>
-public abstract record SockAddr
+public abstract partial record SockAddr
 {
     private protected SockAddr() { }
 
@@ -82,10 +82,12 @@ public sealed record SockAddrIn(uint Address, ushort Port) : SockAddr
     public override ushort Family => AddressFamilies.Inet;
 
     /// <summary>INADDR_ANY with <paramref name="port"/>.</summary>
-    public static SockAddrIn Any(ushort port = 0) => new(0, port);
+    /// <exception cref="ArgumentOutOfRangeException">A port outside 0 to 65535.</exception>
+    public static SockAddrIn Any(int port = 0) => new(0, CheckedPort(port));
 
     /// <summary>127.0.0.1 with <paramref name="port"/>.</summary>
-    public static SockAddrIn Loopback(ushort port) => new(0x7F00_0001, port);
+    /// <exception cref="ArgumentOutOfRangeException">A port outside 0 to 65535.</exception>
+    public static SockAddrIn Loopback(int port) => new(0x7F00_0001, CheckedPort(port));
 
     /// <summary>Builds from four address bytes in network order.</summary>
     public static SockAddrIn From(ReadOnlySpan<byte> address, ushort port) =>
@@ -93,6 +95,14 @@ public sealed record SockAddrIn(uint Address, ushort Port) : SockAddr
 
     /// <summary>True for INADDR_ANY (0.0.0.0).</summary>
     public override bool IsWildcard => Address == 0;
+
+    /// <inheritdoc/>
+    public override IPAddress ToIPAddress()
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, Address);
+        return new IPAddress(bytes);
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>
@@ -117,20 +127,24 @@ public sealed record SockAddrIn6(UInt128 Address, ushort Port, uint FlowInfo = 0
     public override ushort Family => AddressFamilies.Inet6;
 
     /// <summary>in6addr_any with <paramref name="port"/>.</summary>
-    public static SockAddrIn6 Any(ushort port = 0) => new(UInt128.Zero, port);
+    /// <exception cref="ArgumentOutOfRangeException">A port outside 0 to 65535.</exception>
+    public static SockAddrIn6 Any(int port = 0) => new(UInt128.Zero, CheckedPort(port));
 
     /// <summary>::1 with <paramref name="port"/>.</summary>
-    public static SockAddrIn6 Loopback(ushort port) => new(UInt128.One, port);
+    /// <exception cref="ArgumentOutOfRangeException">A port outside 0 to 65535.</exception>
+    public static SockAddrIn6 Loopback(int port) => new(UInt128.One, CheckedPort(port));
 
     /// <summary>True for in6addr_any (::).</summary>
     public override bool IsWildcard => Address == UInt128.Zero;
 
     /// <inheritdoc/>
-    public override string ToString()
+    public override IPAddress ToIPAddress()
     {
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt128BigEndian(bytes, Address);
-        var ip = new IPAddress(bytes, ScopeId);
-        return string.Create(CultureInfo.InvariantCulture, $"[{ip}]:{Port}");
+        return new IPAddress(bytes, ScopeId);
     }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{ToIPAddress()}]:{Port}");
 }

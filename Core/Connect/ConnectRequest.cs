@@ -1,3 +1,6 @@
+using System;
+using System.Net;
+
 namespace Wsk.Core;
 
 /// <summary>
@@ -40,6 +43,11 @@ public sealed record ConnectRequest(
     public static ConnectRequest Tcp(ClientId client, SockAddr remote) =>
         new(client, SocketTypes.Stream, Protocols.Tcp,
             remote.Family == AddressFamilies.Inet6 ? SockAddrIn6.Any() : SockAddrIn.Any(), remote);
+
+    /// <summary>The usual call to the address an <see cref="IPEndPoint"/> names.</summary>
+    /// <exception cref="ArgumentException">A <see cref="DnsEndPoint"/> (a connect does not resolve names) or any end
+    /// point other than an IPv4 or IPv6 <see cref="IPEndPoint"/>.</exception>
+    public static ConnectRequest Tcp(ClientId client, EndPoint remote) => Tcp(client, SockAddr.FromEndPoint(remote));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -12,4 +13,14 @@ public readonly record struct IoStatus(NtStatus Status, object? Information)
 {
     /// <summary>The socket carried by <see cref="Information"/>, if it is one.</summary>
     public WskConnectedSocket? Socket => Information as WskConnectedSocket;
+
+    /// <summary>
+    /// True with the socket when <see cref="Information"/> holds one: for a WskSocketConnect IRP, exactly when it
+    /// succeeded (rule InformationOnFailureIsNull).
+    /// </summary>
+    public bool TryGetSocket([NotNullWhen(true)] out WskConnectedSocket? socket)
+    {
+        socket = Socket;
+        return socket is not null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -23,7 +24,12 @@ public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispat
 /// STATUS_SUCCESS, STATUS_DEVICE_NOT_READY, STATUS_NOINTERFACE or STATUS_CANCELLED (an abandoned wait).
 /// </param>
 /// <param name="Npi">The captured NPI exactly on success; the receiver releases it.</param>
-public sealed record CaptureCompletion(NtStatus Status, WskProviderNpi? Npi);
+public sealed record CaptureCompletion(NtStatus Status, WskProviderNpi? Npi)
+{
+    /// <summary>True when the capture succeeded: STATUS_SUCCESS, and <see cref="Npi"/> is the captured NPI.</summary>
+    [MemberNotNullWhen(true, nameof(Npi))]
+    public bool IsSuccess => Status == NtStatus.Success && Npi is not null;
+}
 
 /// <summary>Wait values for <see cref="WskRegistration.WskCaptureProviderNpi"/>.</summary>
 public static class WskWait

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -19,6 +20,10 @@ public sealed record ConnectCompletion(
 {
     /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
     public bool WasPending => ReturnStatus.IsPending;
+
+    /// <summary>True when the connect succeeded: STATUS_SUCCESS, and <see cref="Socket"/> is the new socket.</summary>
+    [MemberNotNullWhen(true, nameof(Socket))]
+    public bool IsSuccess => Status == NtStatus.Success && Socket is not null;
 
     internal static ConnectCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<ConnectRule>> violations) =>

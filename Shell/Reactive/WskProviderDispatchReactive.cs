@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -25,6 +26,17 @@ public static class WskProviderDispatchReactive
             ConnectCompletion.From, CloseOrphan);
     }
 
+    /// <summary>
+    /// <see cref="Connect(WskProviderDispatch, ConnectRequest)"/> of
+    /// <see cref="ConnectRequest.Tcp(ClientId, EndPoint)"/>: STREAM/TCP from the wildcard of the end point's family
+    /// to the address it names.
+    /// </summary>
+    /// <exception cref="ArgumentException">A <see cref="DnsEndPoint"/> (a connect does not resolve names) or any end
+    /// point other than an IPv4 or IPv6 <see cref="IPEndPoint"/>; thrown at the call, before any subscription.
+    /// </exception>
+    public static IObservable<ConnectCompletion> Connect(this WskProviderDispatch dispatch, ClientId client,
+        EndPoint remoteEndPoint) => dispatch.Connect(ConnectRequest.Tcp(client, remoteEndPoint));
+
     /// <summary>A socket that connected after its subscriber left is closed: nobody else will.</summary>
     internal static readonly Action<Irp> CloseOrphan = static irp => irp.IoStatus.Socket?.WskCloseSocket(new Irp());
 
@@ -43,4 +55,14 @@ public static class WskProviderDispatchReactive
         if (returned.IsPending) await IrpWaits.UntilCompleted(irp, cancellationToken).ConfigureAwait(false);
         return ConnectCompletion.From(irp, returned, violations);
     }
+
+    /// <summary>
+    /// <see cref="ConnectAsync(WskProviderDispatch, ConnectRequest, CancellationToken)"/> of
+    /// <see cref="ConnectRequest.Tcp(ClientId, EndPoint)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A <see cref="DnsEndPoint"/> (a connect does not resolve names) or any end
+    /// point other than an IPv4 or IPv6 <see cref="IPEndPoint"/>; nothing is submitted.</exception>
+    public static ValueTask<ConnectCompletion> ConnectAsync(this WskProviderDispatch dispatch, ClientId client,
+        EndPoint remoteEndPoint, CancellationToken cancellationToken = default) =>
+        dispatch.ConnectAsync(ConnectRequest.Tcp(client, remoteEndPoint), cancellationToken);
 }

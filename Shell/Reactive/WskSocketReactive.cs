@@ -12,6 +12,10 @@ public static class WskSocketReactive
     public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
         Io(socket, irp => socket.WskSend(buffer, flags, irp));
 
+    /// <summary>A cold observable of one WskSend of <paramref name="data"/>, sent in place (not copied).</summary>
+    public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, ReadOnlyMemory<byte> data,
+        uint flags = 0) => Send(socket, WskBuf.Of(data), flags);
+
     /// <summary>
     /// A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.
     /// </summary>
@@ -27,6 +31,14 @@ public static class WskSocketReactive
         ArgumentNullException.ThrowIfNull(socket);
         return Await(irp => socket.WskSend(buffer, flags, irp), cancellationToken);
     }
+
+    /// <summary>
+    /// Awaitable WskSend of <paramref name="data"/>, sent in place (not copied): the memory belongs to the socket until
+    /// the send completes.
+    /// </summary>
+    public static ValueTask<IoCompletion> SendAsync(this WskConnectedSocket socket, ReadOnlyMemory<byte> data,
+        uint flags = 0, CancellationToken cancellationToken = default) =>
+        SendAsync(socket, WskBuf.Of(data), flags, cancellationToken);
 
     /// <summary>Awaitable WskReceive; 0 bytes with STATUS_SUCCESS means the peer shut down gracefully.</summary>
     public static ValueTask<IoCompletion> ReceiveAsync(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0,

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -16,6 +18,10 @@ public sealed record SocketCompletion(
     NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus,
     IReadOnlyList<RuleViolation<SocketRule>> Violations)
 {
+    /// <summary>True when the socket was created: STATUS_SUCCESS, and <see cref="Socket"/> is the new socket.</summary>
+    [MemberNotNullWhen(true, nameof(Socket))]
+    public bool IsSuccess => Status == NtStatus.Success && Socket is not null;
+
     internal static SocketCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned,
@@ -88,6 +94,12 @@ public static class WskThreeStep
             static (irp, returned) => ConnectCompletion.From(irp, returned, Array.Empty<RuleViolation<ConnectRule>>()),
             WskProviderDispatchReactive.CloseOrphan);
     }
+
+    /// <summary>WskConnect to the address an <see cref="IPEndPoint"/> names.</summary>
+    /// <exception cref="ArgumentException">A <see cref="DnsEndPoint"/> (a connect does not resolve names) or any end
+    /// point other than an IPv4 or IPv6 <see cref="IPEndPoint"/>; thrown at the call.</exception>
+    public static IObservable<ConnectCompletion> Connect(this WskUnconnectedSocket socket, EndPoint remoteEndPoint) =>
+        socket.Connect(SockAddr.FromEndPoint(remoteEndPoint));
 
     /// <summary>
     /// WskControlSocket: WskSetOption with <paramref name="input"/>, or WskGetOption into

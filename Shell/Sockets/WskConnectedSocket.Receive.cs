@@ -13,13 +13,14 @@ public sealed partial class WskConnectedSocket
     /// WSK_FLAG_WAITALL; STATUS_SUCCESS with 0 bytes means the peer shut down gracefully. Any other flag
     /// (WSK_FLAG_DRAIN included) answers STATUS_NOT_SUPPORTED. A zero-length receive completes at once and lets stopped
     /// indications resume. The buffer belongs to the socket until the IRP completes; <c>IoStatus.Information</c> is the
-    /// byte count (a <see cref="long"/>).
+    /// byte count (a <see cref="long"/>). A read-only WSK_BUF (<see cref="WskBuf.IsReadOnly"/>) is no place to
+    /// receive into: STATUS_INVALID_PARAMETER, as for one outside its memory.
     /// </summary>
     public NtStatus WskReceive(WskBuf buffer, uint flags, Irp irp)
     {
         using var call = VerifiedCall.Enter(this, nameof(WskReceive));
-        var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Receive, flags, true, buffer.IsWellFormed),
-            out var decided);
+        var submitted = Begin(irp, new SocketCommand(SocketCommandKind.Receive, flags, true,
+            buffer.IsWellFormed && !buffer.IsReadOnly), out var decided);
         if (decided.Kind == SocketEventKind.Refused) return Refuse(submitted, decided.Status);
         var io = new SocketIo(this, submitted, SocketIoKind.Receive, buffer, flags);
         lock (_gate)

@@ -93,6 +93,20 @@ public sealed partial class WskConnectedSocket
     }
 
     /// <summary>
+    /// Which connection this is: <c>WskConnectedSocket 127.0.0.1:40112 -> 127.0.0.1:7 (IPv4, open)</c>. A closed socket
+    /// has released its connection, so only its family is left to tell: <c>WskConnectedSocket (IPv6, closed)</c>.
+    /// Reads the addresses from the transport; never throws, not even after close.
+    /// </summary>
+    public override string ToString()
+    {
+        string family = Family == AddressFamilies.Inet6 ? "IPv6" : "IPv4";
+        if (IsClosed) return $"{nameof(WskConnectedSocket)} ({family}, closed)";
+        string local = _connection.GetLocalAddress(out var l).IsSuccess && l is not null ? l.ToString() : "?";
+        string remote = _connection.GetRemoteAddress(out var r).IsSuccess && r is not null ? r.ToString() : "?";
+        return $"{nameof(WskConnectedSocket)} {local} -> {remote} ({family}, open)";
+    }
+
+    /// <summary>
     /// The call gate for send, receive, disconnect and close: checks the calling contract against the socket's state
     /// under its lock (throws for a bug-check breach before anything is submitted), decides the command, submits the
     /// IRP and folds the decision into the state. The caller completes a refused command's IRP with its status. A
