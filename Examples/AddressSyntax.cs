@@ -18,6 +18,12 @@ internal static class AddressSyntax
         if (result.Tokens.Count == 0) return null;
         string text = result.Tokens[0].Value;
         if (SockAddr.TryParse(text) is { } address) return address;
+        // An unknown option lands here, as the one token the optional host:port argument takes.
+        if (text.StartsWith('-'))
+        {
+            result.AddError($"Unknown option '{text}'.");
+            return null;
+        }
         result.AddError(
             $"'{text}' is not an address with a port. Write an IPv4 literal such as 127.0.0.1:8080 or a bracketed IPv6 " +
             "literal such as [::1]:8080 (host names are not resolved; the port is 0-65535).");

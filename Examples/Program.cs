@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -18,7 +19,25 @@ internal static class Program
     // CancellationTokenSource.CancelAfter takes at most int.MaxValue ms (about 24.8 days); a day is plenty here.
     private const double MaxTimeoutSeconds = 86_400;
 
-    private static Task<int> Main(string[] args) => Build().Parse(args).InvokeAsync(Invocation);
+    private static Task<int> Main(string[] args) => RunAsync(args, Invocation);
+
+    /// <summary>
+    /// Parses and runs. A command line the parser refuses gets one line per error and a pointer to --help (not the whole
+    /// help) on <see cref="InvocationConfiguration.Error"/>, and <see cref="ExitCodes.BadCommandLine"/>.
+    /// </summary>
+    internal static Task<int> RunAsync(string[] args, InvocationConfiguration invocation)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        // host:port is the root's alone: hidden from bench's and faults' help, whose usage would otherwise show it.
+        if (parse.CommandResult.Command != root)
+            foreach (var argument in root.Arguments) argument.Hidden = true;
+        if (parse.Action is not ParseErrorAction) return parse.InvokeAsync(invocation);
+        foreach (var error in parse.Errors) invocation.Error.WriteLine(error.Message);
+        string command = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
+        invocation.Error.WriteLine($"See '{command}--help' for what the command line takes.");
+        return Task.FromResult(ExitCodes.BadCommandLine);
+    }
 
     private static RootCommand Build()
     {
@@ -44,8 +63,8 @@ internal static class Program
             Description = "Number of connects: default 1 to a remote; in the demo, connects per address family (default " +
                           $"{DemoCommand.DefaultConnectsPerFamily}). Each connect is one IRP, printed as it lives.",
             HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 1),
         };
-        count.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int?>() ?? 1, 1));
         var send = new Option<byte[]?>("--send")
         {
             Description = "With host:port: connect once, send this payload (WskSend), then print the reply as text as it " +
@@ -62,12 +81,8 @@ internal static class Program
                           "the pending receive IRP is then cancelled and the socket closed.",
             DefaultValueFactory = static _ => DefaultTimeoutSeconds,
             HelpName = "seconds",
+            CustomParser = static r => NumberSyntax.Seconds(r, MaxTimeoutSeconds),
         };
-        timeout.Validators.Add(static r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and <= MaxTimeoutSeconds))
-                r.AddError($"--timeout must be more than 0 and at most {MaxTimeoutSeconds} seconds.");
-        });
 
         var root = new RootCommand(
             "Performs WskSocketConnect (the Windows Winsock Kernel contract, modelled over Linux sockets) and prints each " +
@@ -92,14 +107,29 @@ internal static class Program
             if (!sending && r.GetResult(timeout) is { Implicit: false })
                 r.AddError("--timeout applies to --send only.");
         });
+        // GetValue of an array option that was not given is an empty array, not null: ask whether --send was given.
         root.SetAction((parse, cancel) => parse.GetValue(remote) is { } target
-            ? parse.GetValue(send) is { } payload
+            ? parse.GetResult(send) is not null && parse.GetValue(send) is { } payload
                 ? SendCommand.RunAsync(target, parse.GetValue(local), payload, parse.GetValue(timeout), cancel)
                 : RemoteCommand.RunAsync(target, parse.GetValue(local), parse.GetValue(count) ?? 1, cancel)
             : DemoCommand.RunAsync(parse.GetValue(local), parse.GetValue(count) ?? DemoCommand.DefaultConnectsPerFamily, cancel));
-        root.Subcommands.Add(BuildBench(remote));
-        root.Subcommands.Add(BuildFaults());
+        root.Subcommands.Add(WithoutRemote(BuildBench(), remote));
+        root.Subcommands.Add(WithoutRemote(BuildFaults(), remote));
         return root;
+    }
+
+    /// <summary>
+    /// bench and faults make their own connects: host:port is the root's alone, so "1.2.3.4:80 bench" (which parses,
+    /// as the root's argument comes before the subcommand) is refused rather than silently ignored.
+    /// </summary>
+    private static Command WithoutRemote(Command command, Argument<SockAddr?> remote)
+    {
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(remote) is { Tokens.Count: > 0 } given)
+                r.AddError($"{command.Name} connects to its own listeners; remove '{given.Tokens[0].Value}'.");
+        });
+        return command;
     }
 
     private static Command BuildFaults()
@@ -109,6 +139,7 @@ internal static class Program
             Description = "Seed of the simulated network (its jitter); the same seed prints the same timelines.",
             DefaultValueFactory = static _ => 1,
             HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r),
         };
         var faults = new Command("faults",
             "Fault injection on the simulated network, in virtual time: a refused connect, a black hole that times out " +
@@ -120,30 +151,30 @@ internal static class Program
         return faults;
     }
 
-    private static Command BuildBench(Argument<SockAddr?> remote)
+    private static Command BuildBench()
     {
         var connects = new Option<int>("--connects")
         {
             Description = "Connects per measurement (one client at one concurrency in one round).",
             DefaultValueFactory = static _ => BenchCommand.DefaultConnects,
             HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 100),
         };
-        connects.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int>(), 100));
         var rounds = new Option<int>("--rounds")
         {
             Description = "Rounds; each runs the three clients in turn (A B C A B C ...) so drift hits them alike. " +
                           "The table reports medians over rounds.",
             DefaultValueFactory = static _ => BenchCommand.DefaultRounds,
             HelpName = "r",
+            CustomParser = static r => NumberSyntax.Whole(r, 1),
         };
-        rounds.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int>(), 1));
         var warmup = new Option<int>("--warmup")
         {
             Description = "Connects each client makes at each concurrency before anything is measured (JIT tiering, pools).",
             DefaultValueFactory = static _ => BenchCommand.DefaultWarmup,
             HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 0),
         };
-        warmup.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int>(), 0));
         var poolThreads = new Option<int>("--pool-threads")
         {
             Description = "Cap on the thread pool's worker threads during the run; 0 leaves the pool alone. Default: the core " +
@@ -151,8 +182,8 @@ internal static class Program
                           "pool injects for them starve the listener until its accept queue overflows (1 s SYN retries).",
             DefaultValueFactory = static _ => Environment.ProcessorCount,
             HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 0),
         };
-        poolThreads.Validators.Add(static r => AtLeast(r, r.GetValueOrDefault<int>(), 0));
 
         var bench = new Command("bench",
             "Measures connects/s, allocated bytes per connect and p50/p99 connect latency, side by side in one run against " +
@@ -164,20 +195,9 @@ internal static class Program
         bench.Options.Add(rounds);
         bench.Options.Add(warmup);
         bench.Options.Add(poolThreads);
-        // The root's host:port argument is parsed before the subcommand, so "1.2.3.4:80 bench" would parse; say it is ignored.
-        bench.Validators.Add(r =>
-        {
-            if (r.GetResult(remote) is { Tokens.Count: > 0 } given)
-                r.AddError($"bench connects to its own loopback listener; remove '{given.Tokens[0].Value}'.");
-        });
         bench.SetAction((parse, cancel) =>
             BenchCommand.RunAsync(parse.GetValue(connects), parse.GetValue(rounds), parse.GetValue(warmup),
                 parse.GetValue(poolThreads), cancel));
         return bench;
-    }
-
-    private static void AtLeast(OptionResult result, int value, int minimum)
-    {
-        if (value < minimum) result.AddError($"{result.IdentifierToken?.Value} must be at least {minimum}, got {value}.");
     }
 }

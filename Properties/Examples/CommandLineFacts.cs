@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Examples;
+using Xunit;
+
+namespace Wsk.Properties.Examples;
+
+/// <summary>
+/// The example program's command line, run in process through <c>Program.RunAsync</c> with its output captured: what
+/// a usage error prints and returns, what the subcommands' help shows, and that remote mode makes every connect asked.
+/// </summary>
+public sealed class CommandLineFacts
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static async Task<(int Code, string[] Output, string[] Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await Program.RunAsync(args, new InvocationConfiguration { Output = output, Error = error }).WaitAsync(Bound);
+        return (code, Lines(output), Lines(error));
+    }
+
+    private static string[] Lines(StringWriter writer) =>
+        writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+    [Theory]
+    [InlineData("--count abc", "--count takes a whole number of at least 1, got 'abc'.", "")]
+    [InlineData("--count 0", "--count takes a whole number of at least 1, got '0'.", "")]
+    [InlineData("127.0.0.1:9 --send x --timeout soon", "--timeout takes a number of seconds more than 0 and at most 86400, got 'soon'.", "")]
+    [InlineData("127.0.0.1:9 --send x --timeout NaN", "--timeout takes a number of seconds more than 0 and at most 86400, got 'NaN'.", "")]
+    [InlineData("bench --connects many", "--connects takes a whole number of at least 100, got 'many'.", "bench ")]
+    [InlineData("bench --rounds 1.5", "--rounds takes a whole number of at least 1, got '1.5'.", "bench ")]
+    [InlineData("faults --seed x", "--seed takes a whole number, got 'x'.", "faults ")]
+    [InlineData("--bogus", "Unknown option '--bogus'.", "")]
+    [InlineData("bench --bogus", "Unrecognized command or argument '--bogus'.", "bench ")]
+    [InlineData("127.0.0.1:80 bench", "bench connects to its own listeners; remove '127.0.0.1:80'.", "bench ")]
+    [InlineData("127.0.0.1:80 faults", "faults connects to its own listeners; remove '127.0.0.1:80'.", "faults ")]
+    public async Task A_usage_error_is_one_line_that_says_what_is_wrong_then_a_pointer_to_help_and_exit_1(
+        string commandLine, string message, string command)
+    {
+        var (code, output, error) = await Run(commandLine.Split(' '));
+
+        Assert.Equal(ExitCodes.BadCommandLine, code);
+        Assert.Empty(output);
+        Assert.Equal(new[] { message, $"See '{command}--help' for what the command line takes." }, error);
+    }
+
+    [Theory]
+    [InlineData("bench", "--connects")]
+    [InlineData("faults", "--seed")]
+    public async Task Bench_and_faults_help_shows_only_what_they_accept(string command, string option)
+    {
+        var (code, output, error) = await Run(command, "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Empty(error);
+        string usage = output[Array.IndexOf(output, "Usage:") + 1].Trim();
+        Assert.EndsWith($" {command} [options]", usage, StringComparison.Ordinal);
+        Assert.DoesNotContain(output, line => line.Contains("remote", StringComparison.Ordinal) || line.Contains("host:port", StringComparison.Ordinal));
+        Assert.Contains(output, line => line.TrimStart().StartsWith(option, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_root_help_still_shows_host_port()
+    {
+        var (code, output, _) = await Run("--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains(output, line => line.TrimStart().StartsWith("<host:port>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Remote_mode_without_send_makes_every_connect_and_exits_0()
+    {
+        // The listener accepts and keeps each connection open: a run that waited for the peer to close would time out.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var accepted = new List<Socket>();
+        using var stop = new CancellationTokenSource(Bound);
+        var accepting = Task.Run(async () =>
+        {
+            while (accepted.Count < 3) accepted.Add(await listener.AcceptAsync(stop.Token));
+        });
+        try
+        {
+            var (code, _, error) = await Run($"127.0.0.1:{port}", "--count", "3");
+
+            Assert.Equal(ExitCodes.Success, code);
+            Assert.Empty(error);
+            await accepting.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(3, accepted.Count);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var socket in accepted) socket.Dispose();
+        }
+    }
+}
