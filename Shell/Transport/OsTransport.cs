@@ -1,27 +1,30 @@
 using System;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using Wsk.Core;
 
 namespace Wsk.Shell;
 
 /// <summary>
-/// The real transport: System.Net.Sockets on Linux. A connect is a non-blocking connect() and a zero-timeout poll():
-/// when the OS has already finished (as it almost always has on loopback) the answer is given inside the call, which
-/// the provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket waits for writability
-/// through .NET's own event loop (a zero-byte send, which the kernel holds until the connect is decided) and answers
-/// later.
+/// The libc fast path: System.Net.Sockets handles driven by a few libc calls, on Linux only (every other OS takes
+/// <see cref="SocketTransport"/>, which Linux can be given too). A connect is a non-blocking connect() and a
+/// zero-timeout poll(): when the OS has already finished (as it almost always has on loopback) the answer is given
+/// inside the call, which the provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket
+/// waits for writability through .NET's own event loop (a zero-byte send, which the kernel holds until the connect is
+/// decided) and answers later.
 /// </summary>
 /// <remarks>
 /// OS errors become NTSTATUS through <see cref="OsErrorTable"/> only. The wildcard-with-port-0 bind is left to
 /// connect(): binding it explicitly would take an ephemeral port without the remote address, which Linux then cannot
 /// share.
 /// </remarks>
+[SupportedOSPlatform("linux")]
 public sealed class OsTransport : IThreeStepTransport
 {
     private int _open;
 
-    /// <summary>The transport every registration uses unless given another.</summary>
+    /// <summary>The transport every registration on Linux uses unless given another.</summary>
     public static OsTransport Shared { get; } = new();
 
     /// <inheritdoc/>
@@ -40,7 +43,7 @@ public sealed class OsTransport : IThreeStepTransport
         }
         catch (SocketException e)
         {
-            return TransportConnectResult.Done(ToStatus(e.SocketErrorCode));
+            return TransportConnectResult.Done(StreamConnection.ToStatus(e.SocketErrorCode));
         }
 
         int fd = (int)socket.Handle;
@@ -70,7 +73,7 @@ public sealed class OsTransport : IThreeStepTransport
         }
         catch (SocketException e)
         {
-            return ToStatus(e.SocketErrorCode);
+            return StreamConnection.ToStatus(e.SocketErrorCode);
         }
     }
 
@@ -121,8 +124,6 @@ public sealed class OsTransport : IThreeStepTransport
         socket.Dispose();
         return TransportConnectResult.Done(OsErrorTable.ToNtStatus(LinuxSockets.ToOsError(errno)));
     }
-
-    internal static NtStatus ToStatus(SocketError error) => OsErrorTable.ToNtStatus((OsError)(int)error);
 
     internal void Released() => Interlocked.Decrement(ref _open);
 
@@ -183,7 +184,7 @@ public sealed class OsTransport : IThreeStepTransport
                 return (NtStatus.Success, new OsConnection(_transport, _socket));
             _socket.Dispose();
             _transport.Released();
-            return (ToStatus(SocketError), null);
+            return (StreamConnection.ToStatus(SocketError), null);
         }
     }
 }
