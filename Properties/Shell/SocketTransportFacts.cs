@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Versioning;
+using Wsk.Core;
 using Wsk.Shell;
 using Xunit;
 
@@ -40,5 +41,27 @@ public sealed class SocketTransportFacts
             peer.Dispose();
         }
         Assert.Equal(0, transport.OpenConnections);
+    }
+
+    /// <summary>The README's SocketTransport example, as written there (the port from a listener of the test's own).</summary>
+    [Fact]
+    public async System.Threading.Tasks.Task The_readme_example_registers_over_SocketTransport_and_connects()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(1);
+        ushort port = (ushort)((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+
+        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), SocketTransport.Shared, out var registration);
+        registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
+        var request = ConnectRequest.Tcp(npi!.Client.Id, SockAddrIn.Loopback(port));
+        var irp = new Irp();
+        NtStatus status = npi.Dispatch.WskSocketConnect(request, irp);
+        IoStatus io = status.IsPending ? await irp.WaitAsync() : irp.IoStatus; // over SocketAsyncEventArgs: mostly PENDING
+        io.Socket?.WskCloseSocket(new Irp());
+        registration.WskReleaseProviderNpi(npi);
+        registration.WskDeregister();
+
+        Assert.Equal(NtStatus.Success, io.Status);
     }
 }
