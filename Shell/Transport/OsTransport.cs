@@ -129,62 +129,22 @@ public sealed class OsTransport : IThreeStepTransport
 
     /// <summary>
     /// A connect the OS had not finished inside the call. The zero-byte send completes when the socket becomes writable
-    /// (connected) or fails with the connect's error; a cancel disposes the socket, which aborts the send.
+    /// (connected) or fails with the connect's error.
     /// </summary>
-    private sealed class OsPendingConnect : SocketAsyncEventArgs, ITransportCancel
+    private sealed class OsPendingConnect : PendingSocketConnect
     {
-        private const int Waiting = 0, Cancelled = 1, Answered = 2;
         private readonly OsTransport _transport;
-        private readonly Socket _socket;
-        private readonly ITransportConnectSink _sink;
-        private int _state;
 
-        public OsPendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink)
-            : base(unsafeSuppressExecutionContextFlow: true)
+        public OsPendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink) : base(socket, sink)
         {
             _transport = transport;
-            _socket = socket;
-            _sink = sink;
             SetBuffer(Memory<byte>.Empty);
         }
 
-        public TransportConnectResult Start()
-        {
-            bool pending;
-            try { pending = _socket.SendAsync(this); }
-            catch (ObjectDisposedException) { pending = false; SocketError = SocketError.OperationAborted; }
-            if (pending) return TransportConnectResult.Later(this);
-            // Decided while we asked: answer inline, as if the fast path had seen it.
-            var (status, connection) = Decide();
-            Dispose();
-            return TransportConnectResult.Done(status, connection);
-        }
+        protected override bool StartOperation() => Socket.SendAsync(this);
 
-        public void Cancel()
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
-                _socket.Dispose(); // aborts the pending send; OnCompleted answers STATUS_CANCELLED
-        }
+        protected override ITransportConnection Adopt() => new OsConnection(_transport, Socket);
 
-        protected override void OnCompleted(SocketAsyncEventArgs e)
-        {
-            var (status, connection) = Decide();
-            Dispose();
-            _sink.OnConnectCompleted(status, connection);
-        }
-
-        private (NtStatus, ITransportConnection?) Decide()
-        {
-            if (Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting)
-            {
-                _transport.Released(); // cancelled: the socket is already disposed
-                return (NtStatus.Cancelled, null);
-            }
-            if (SocketError == SocketError.Success)
-                return (NtStatus.Success, new OsConnection(_transport, _socket));
-            _socket.Dispose();
-            _transport.Released();
-            return (StreamConnection.ToStatus(SocketError), null);
-        }
+        protected override void Released() => _transport.Released();
     }
 }

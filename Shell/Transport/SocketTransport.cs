@@ -98,61 +98,22 @@ public sealed class SocketTransport : IThreeStepTransport
         new(family == AddressFamilies.Inet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork,
             SocketType.Stream, ProtocolType.Unspecified);
 
-    /// <summary>
-    /// One ConnectAsync. A cancel disposes the socket, which aborts the connect; whichever of the answer and the cancel
-    /// comes first decides, and the sink hears exactly one of them.
-    /// </summary>
-    private sealed class PendingConnect : SocketAsyncEventArgs, ITransportCancel
+    /// <summary>One ConnectAsync on the runtime's own engine.</summary>
+    private sealed class PendingConnect : PendingSocketConnect
     {
-        private const int Waiting = 0, Cancelled = 1, Answered = 2;
         private readonly SocketTransport _transport;
-        private readonly Socket _socket;
-        private readonly ITransportConnectSink _sink;
-        private int _state;
 
         public PendingConnect(SocketTransport transport, Socket socket, ITransportConnectSink sink, SockAddr remote)
-            : base(unsafeSuppressExecutionContextFlow: true)
+            : base(socket, sink)
         {
             _transport = transport;
-            _socket = socket;
-            _sink = sink;
             RemoteEndPoint = SocketEndPoints.ToEndPoint(remote);
         }
 
-        public TransportConnectResult Start()
-        {
-            bool pending;
-            try { pending = _socket.ConnectAsync(this); }
-            catch (SocketException e) { pending = false; SocketError = e.SocketErrorCode; }
-            catch (ObjectDisposedException) { pending = false; SocketError = SocketError.OperationAborted; }
-            if (pending) return TransportConnectResult.Later(this);
-            // The runtime finished the connect inside the call: answer inline.
-            var (status, connection) = Decide();
-            Dispose();
-            return TransportConnectResult.Done(status, connection);
-        }
+        protected override bool StartOperation() => Socket.ConnectAsync(this);
 
-        public void Cancel()
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
-                _socket.Dispose(); // aborts the connect; OnCompleted answers STATUS_CANCELLED
-        }
+        protected override ITransportConnection Adopt() => new SocketConnection(_transport, Socket);
 
-        protected override void OnCompleted(SocketAsyncEventArgs e)
-        {
-            var (status, connection) = Decide();
-            Dispose();
-            _sink.OnConnectCompleted(status, connection);
-        }
-
-        private (NtStatus, ITransportConnection?) Decide()
-        {
-            bool cancelled = Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting;
-            if (!cancelled && SocketError == SocketError.Success)
-                return (NtStatus.Success, new SocketConnection(_transport, _socket));
-            _socket.Dispose();
-            _transport.Released();
-            return (cancelled ? NtStatus.Cancelled : StreamConnection.ToStatus(SocketError), null);
-        }
+        protected override void Released() => _transport.Released();
     }
 }
