@@ -183,12 +183,18 @@ public abstract class ConnectWorld : IDisposable
     }
 }
 
-/// <summary>The real transport on loopback: IPv4 and IPv6, accepting, refusing, and full-queue (pending) listeners.</summary>
+/// <summary>
+/// A real transport on loopback (the libc one unless given another): IPv4 and IPv6, accepting, refusing, and
+/// full-queue (pending) listeners.
+/// </summary>
 public sealed class LoopbackWorld : ConnectWorld
 {
     private readonly LoopbackListeners _listeners = new();
 
-    public LoopbackWorld() : base(new OsTransport()) { }
+    public LoopbackWorld() : this(new OsTransport()) { }
+
+    /// <summary>The same listeners and declarations over <paramref name="transport"/>, a transport over real OS sockets.</summary>
+    public LoopbackWorld(ITransport transport) : base(transport) { }
 
     /// <summary>
     /// The full queue goes PENDING every time (the world refills it before each use) and a cancel of it always wins: it

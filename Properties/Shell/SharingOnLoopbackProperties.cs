@@ -5,6 +5,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
+using Wsk.Shell;
 using Xunit;
 
 namespace Wsk.Properties.Shell;
@@ -14,12 +15,15 @@ namespace Wsk.Properties.Shell;
 /// none, through WskBind (faithful and Rx) and WskSocketConnect, agrees with the pure table; a SUCCESS really holds the
 /// port at the OS, and a refusal is the provider's (the second socket never reached the OS).
 /// </summary>
-public sealed class SharingOnLoopbackProperties : IClassFixture<SharingRigFixture>
+public class SharingOnLoopbackProperties : IClassFixture<SharingRigFixture>
 {
     private static readonly ShareOption[] Options = Enum.GetValues<ShareOption>();
     private readonly SharingRig _rig;
 
-    public SharingOnLoopbackProperties(SharingRigFixture fixture) => _rig = fixture.Rig;
+    public SharingOnLoopbackProperties(SharingRigFixture fixture) : this(fixture.Rig) { }
+
+    /// <summary>The same properties on <paramref name="rig"/>.</summary>
+    protected SharingOnLoopbackProperties(SharingRig rig) => _rig = rig;
 
     /// <summary>All 36 cells × 3 SD cases.</summary>
     public static IEnumerable<(ShareOption, bool, ShareOption, bool, SdCase)> AllCells() =>
@@ -88,9 +92,13 @@ public sealed class SharingOnLoopbackProperties : IClassFixture<SharingRigFixtur
 }
 
 /// <summary>One rig (listeners, registration) for the whole class: the cases reuse it and close their own sockets.</summary>
-public sealed class SharingRigFixture : IDisposable
+public class SharingRigFixture : IDisposable
 {
-    public SharingRig Rig { get; } = new();
+    public SharingRigFixture() : this(new OsTransport()) { }
+
+    protected SharingRigFixture(ITransport transport) => Rig = new SharingRig(transport);
+
+    public SharingRig Rig { get; }
 
     public void Dispose() => Rig.Dispose();
 }

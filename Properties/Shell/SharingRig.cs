@@ -36,9 +36,12 @@ public sealed class SharingRig : IDisposable
     private readonly WskRegistration _registration;
     private readonly WskProviderNpi _npi;
 
-    public SharingRig()
+    public SharingRig() : this(new OsTransport()) { }
+
+    /// <summary>The same rig over <paramref name="transport"/>, a transport over real OS sockets.</summary>
+    public SharingRig(ITransport transport)
     {
-        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), new OsTransport(), out _registration);
+        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), transport, out _registration);
         _registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
         _npi = npi!;
     }

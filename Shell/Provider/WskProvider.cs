@@ -31,9 +31,11 @@ public sealed class WskProvider
     }
 
     /// <summary>
-    /// The provider every registration uses unless given another: the real OS, attached, the system clock.
+    /// The provider every registration uses unless given another: the real OS, attached, the system clock. Its
+    /// transport is the libc fast path (<see cref="OsTransport"/>) on Linux, <see cref="SocketTransport"/> elsewhere.
     /// </summary>
-    public static WskProvider Shared { get; } = new(OsTransport.Shared);
+    public static WskProvider Shared { get; } =
+        new(OperatingSystem.IsLinux() ? OsTransport.Shared : SocketTransport.Shared);
 
     /// <summary>Where sockets go.</summary>
     public ITransport Transport { get; }

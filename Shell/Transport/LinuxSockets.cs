@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -10,6 +11,7 @@ namespace Wsk.Shell;
 /// finished the connect inside the call, which is exactly WSK's "STATUS_SUCCESS, the IRP is already completed" (rule
 /// ReturnedIsCompleted).
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static unsafe partial class LinuxSockets
 {
     public const int EINPROGRESS = 115;

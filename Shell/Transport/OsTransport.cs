@@ -1,27 +1,30 @@
 using System;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using Wsk.Core;
 
 namespace Wsk.Shell;
 
 /// <summary>
-/// The real transport: System.Net.Sockets on Linux. A connect is a non-blocking connect() and a zero-timeout poll():
-/// when the OS has already finished (as it almost always has on loopback) the answer is given inside the call, which
-/// the provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket waits for writability
-/// through .NET's own event loop (a zero-byte send, which the kernel holds until the connect is decided) and answers
-/// later.
+/// The libc fast path: System.Net.Sockets handles driven by a few libc calls, on Linux only (every other OS takes
+/// <see cref="SocketTransport"/>, which Linux can be given too). A connect is a non-blocking connect() and a
+/// zero-timeout poll(): when the OS has already finished (as it almost always has on loopback) the answer is given
+/// inside the call, which the provider turns into STATUS_SUCCESS with the IRP already completed. Otherwise the socket
+/// waits for writability through .NET's own event loop (a zero-byte send, which the kernel holds until the connect is
+/// decided) and answers later.
 /// </summary>
 /// <remarks>
 /// OS errors become NTSTATUS through <see cref="OsErrorTable"/> only. The wildcard-with-port-0 bind is left to
 /// connect(): binding it explicitly would take an ephemeral port without the remote address, which Linux then cannot
 /// share.
 /// </remarks>
+[SupportedOSPlatform("linux")]
 public sealed class OsTransport : IThreeStepTransport
 {
     private int _open;
 
-    /// <summary>The transport every registration uses unless given another.</summary>
+    /// <summary>The transport every registration on Linux uses unless given another.</summary>
     public static OsTransport Shared { get; } = new();
 
     /// <inheritdoc/>
@@ -40,7 +43,7 @@ public sealed class OsTransport : IThreeStepTransport
         }
         catch (SocketException e)
         {
-            return TransportConnectResult.Done(ToStatus(e.SocketErrorCode));
+            return TransportConnectResult.Done(StreamConnection.ToStatus(e.SocketErrorCode));
         }
 
         int fd = (int)socket.Handle;
@@ -70,7 +73,7 @@ public sealed class OsTransport : IThreeStepTransport
         }
         catch (SocketException e)
         {
-            return ToStatus(e.SocketErrorCode);
+            return StreamConnection.ToStatus(e.SocketErrorCode);
         }
     }
 
@@ -122,68 +125,26 @@ public sealed class OsTransport : IThreeStepTransport
         return TransportConnectResult.Done(OsErrorTable.ToNtStatus(LinuxSockets.ToOsError(errno)));
     }
 
-    internal static NtStatus ToStatus(SocketError error) => OsErrorTable.ToNtStatus((OsError)(int)error);
-
     internal void Released() => Interlocked.Decrement(ref _open);
 
     /// <summary>
     /// A connect the OS had not finished inside the call. The zero-byte send completes when the socket becomes writable
-    /// (connected) or fails with the connect's error; a cancel disposes the socket, which aborts the send.
+    /// (connected) or fails with the connect's error.
     /// </summary>
-    private sealed class OsPendingConnect : SocketAsyncEventArgs, ITransportCancel
+    private sealed class OsPendingConnect : PendingSocketConnect
     {
-        private const int Waiting = 0, Cancelled = 1, Answered = 2;
         private readonly OsTransport _transport;
-        private readonly Socket _socket;
-        private readonly ITransportConnectSink _sink;
-        private int _state;
 
-        public OsPendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink)
-            : base(unsafeSuppressExecutionContextFlow: true)
+        public OsPendingConnect(OsTransport transport, Socket socket, ITransportConnectSink sink) : base(socket, sink)
         {
             _transport = transport;
-            _socket = socket;
-            _sink = sink;
             SetBuffer(Memory<byte>.Empty);
         }
 
-        public TransportConnectResult Start()
-        {
-            bool pending;
-            try { pending = _socket.SendAsync(this); }
-            catch (ObjectDisposedException) { pending = false; SocketError = SocketError.OperationAborted; }
-            if (pending) return TransportConnectResult.Later(this);
-            // Decided while we asked: answer inline, as if the fast path had seen it.
-            var (status, connection) = Decide();
-            Dispose();
-            return TransportConnectResult.Done(status, connection);
-        }
+        protected override bool StartOperation() => Socket.SendAsync(this);
 
-        public void Cancel()
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
-                _socket.Dispose(); // aborts the pending send; OnCompleted answers STATUS_CANCELLED
-        }
+        protected override ITransportConnection Adopt() => new OsConnection(_transport, Socket);
 
-        protected override void OnCompleted(SocketAsyncEventArgs e)
-        {
-            var (status, connection) = Decide();
-            Dispose();
-            _sink.OnConnectCompleted(status, connection);
-        }
-
-        private (NtStatus, ITransportConnection?) Decide()
-        {
-            if (Interlocked.CompareExchange(ref _state, Answered, Waiting) != Waiting)
-            {
-                _transport.Released(); // cancelled: the socket is already disposed
-                return (NtStatus.Cancelled, null);
-            }
-            if (SocketError == SocketError.Success)
-                return (NtStatus.Success, new OsConnection(_transport, _socket));
-            _socket.Dispose();
-            _transport.Released();
-            return (ToStatus(SocketError), null);
-        }
+        protected override void Released() => _transport.Released();
     }
 }

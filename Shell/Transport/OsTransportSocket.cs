@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Threading;
+using System.Runtime.Versioning;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -8,6 +9,7 @@ namespace Wsk.Shell;
 /// A three-step socket on the real OS: a non-blocking TCP socket that carries the model's options and binds where the
 /// provider allowed, then connects through <see cref="OsTransport"/>'s own connect path (fast path or pending).
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal sealed class OsTransportSocket : ITransportSocket
 {
     private readonly OsTransport _transport;

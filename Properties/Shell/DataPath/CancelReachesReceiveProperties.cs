@@ -17,17 +17,21 @@ namespace Wsk.Properties.Shell.DataPath;
 /// a WAITALL receive). Each property runs ten thousand times over one connection; a lost cancel would wait forever, so
 /// every wait is bounded (2 s, generous on purpose) and a miss fails the test instead of hanging it.
 /// </summary>
-public sealed class CancelReachesReceiveProperties : IDisposable
+public class CancelReachesReceiveProperties : IDisposable
 {
     private const int Tries = 10_000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
-    private readonly PeerWorld _world = new();
+    private readonly PeerWorld _world;
     private readonly WskConnectedSocket _ours;
     private readonly Socket _peer;
     private byte _next; // the value of the next byte the peer sends: order is checked byte by byte
 
-    public CancelReachesReceiveProperties()
+    public CancelReachesReceiveProperties() : this(new OsTransport()) { }
+
+    /// <summary>The same properties over <paramref name="transport"/>.</summary>
+    protected CancelReachesReceiveProperties(ITransport transport)
     {
+        _world = new PeerWorld(transport: transport);
         (_ours, _peer) = _world.Pair();
         _peer.NoDelay = true; // one byte, one segment
     }

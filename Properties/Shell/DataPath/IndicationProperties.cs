@@ -18,9 +18,14 @@ namespace Wsk.Properties.Shell.DataPath;
 /// not accepted, kept for later): every byte reaches the client once and in order, indications never overlap, and the
 /// graceful disconnect comes after the last byte.
 /// </summary>
-public sealed class IndicationProperties : IDisposable
+public class IndicationProperties : IDisposable
 {
-    private readonly PeerWorld _world = new();
+    private readonly PeerWorld _world;
+
+    public IndicationProperties() : this(new OsTransport()) { }
+
+    /// <summary>The same properties over <paramref name="transport"/>.</summary>
+    protected IndicationProperties(ITransport transport) => _world = new PeerWorld(transport: transport);
 
     public enum Answer { All, Part, NotAccepted, Keep }
 

@@ -16,11 +16,16 @@ namespace Wsk.Properties.Shell.DataPath;
 /// Close, disconnect and the callback switch on loopback (rules CloseCompletesPending, CallbacksStartDisabled,
 /// DisableWhileRunningWaits).
 /// </summary>
-public sealed class LifecycleProperties : IDisposable
+public class LifecycleProperties : IDisposable
 {
     // Far more than loopback buffers take while the peer reads nothing (its receive buffer is shrunk), so the send pends.
     private static readonly byte[] Big = new byte[8 * 1024 * 1024];
-    private readonly PeerWorld _world = new();
+    private readonly PeerWorld _world;
+
+    public LifecycleProperties() : this(new OsTransport()) { }
+
+    /// <summary>The same properties over <paramref name="transport"/>.</summary>
+    protected LifecycleProperties(ITransport transport) => _world = new PeerWorld(transport: transport);
 
     private (WskConnectedSocket Ours, Socket Peer, CallbackLog Log) Pair(bool shrinkPeer)
     {

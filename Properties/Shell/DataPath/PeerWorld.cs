@@ -9,20 +9,20 @@ using Wsk.Shell;
 namespace Wsk.Properties.Shell.DataPath;
 
 /// <summary>
-/// A loopback listener and a registration over the real transport: each <see cref="Pair"/> connects one WskConnectedSocket and
-/// hands the test the accepted peer as a plain .NET socket it can drive byte by byte.
+/// A loopback listener and a registration over a real transport (the libc one unless given another): each <see cref="Pair"/>
+/// connects one WskConnectedSocket and hands the test the accepted peer as a plain .NET socket it can drive byte by byte.
 /// </summary>
 public sealed class PeerWorld : IDisposable
 {
     private readonly Socket _listener;
 
-    public PeerWorld(AddressFamily family = AddressFamily.InterNetwork)
+    public PeerWorld(AddressFamily family = AddressFamily.InterNetwork, ITransport? transport = null)
     {
         _listener = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
         _listener.Listen(64);
         Port = (ushort)((IPEndPoint)_listener.LocalEndPoint!).Port;
-        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), new OsTransport(), out var registration);
+        WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), transport ?? new OsTransport(), out var registration);
         Registration = registration;
         registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
         Npi = npi!;

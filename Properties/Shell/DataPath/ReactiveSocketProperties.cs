@@ -14,9 +14,14 @@ using Xunit;
 namespace Wsk.Properties.Shell.DataPath;
 
 /// <summary>The socket's reactive and awaitable forms on loopback.</summary>
-public sealed class ReactiveSocketProperties : IDisposable
+public class ReactiveSocketProperties : IDisposable
 {
-    private readonly PeerWorld _world = new();
+    private readonly PeerWorld _world;
+
+    public ReactiveSocketProperties() : this(new OsTransport()) { }
+
+    /// <summary>The same properties over <paramref name="transport"/>.</summary>
+    protected ReactiveSocketProperties(ITransport transport) => _world = new PeerWorld(transport: transport);
 
     [Property(MaxTest = 20)]
     public Property The_event_stream_delivers_every_byte_in_order_then_one_disconnect_then_completes() =>

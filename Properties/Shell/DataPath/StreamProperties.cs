@@ -13,9 +13,14 @@ using Wsk.Shell;
 namespace Wsk.Properties.Shell.DataPath;
 
 /// <summary>Bytes end to end on loopback: what goes in comes out, in order, once; the end of the stream is a 0-byte receive.</summary>
-public sealed class StreamProperties : IDisposable
+public class StreamProperties : IDisposable
 {
-    private readonly PeerWorld _world = new();
+    private readonly PeerWorld _world;
+
+    public StreamProperties() : this(new OsTransport()) { }
+
+    /// <summary>The same properties over <paramref name="transport"/>.</summary>
+    protected StreamProperties(ITransport transport) => _world = new PeerWorld(transport: transport);
 
     public sealed record Plan(int OutLength, int[] SendChunks, int InLength, int[] PeerChunks, int[] ReceiveSizes, bool[] WaitAll, int Seed)
     {
