@@ -18,6 +18,9 @@ internal interface IConnectHandover
 
     /// <summary>The connect failed or was cancelled: release what it held.</summary>
     void Failed();
+
+    /// <summary>The IRP is about to complete with <paramref name="status"/> (and <paramref name="socket"/>).</summary>
+    void Completed(NtStatus status, WskConnectedSocket? socket);
 }
 
 /// <summary>
@@ -100,6 +103,7 @@ internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCanc
         }
         // The call counts as finished before its completion routine runs: that routine may go on to deregister.
         _handover.Registration.CallCompleted();
+        _handover.Completed(e.Status, socket);
         _irp.IoCompleteRequest(e.Status, socket);
     }
 

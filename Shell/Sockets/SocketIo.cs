@@ -64,6 +64,7 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
     public bool TryComplete(NtStatus status, object? information)
     {
         if (Interlocked.Exchange(ref _done, 1) != 0) return false;
+        Socket.Metrics.IoCompleted(Kind, status, Transferred); // before the completion routine: it may look
         Irp.IoCompleteRequest(status, information);
         return true;
     }
