@@ -43,7 +43,7 @@ internal sealed class WskMetrics
             "Connect and socket IRPs completed with STATUS_CANCELLED.");
         _sent = meter.CreateCounter<long>("wsk.socket.sent", "By", "Bytes sent by completed WskSend IRPs.");
         _received = meter.CreateCounter<long>("wsk.socket.received", "By",
-            "Bytes received by completed WskReceive IRPs.");
+            "Bytes received by completed WskReceive IRPs and taken by receive callbacks.");
         meter.CreateObservableUpDownCounter("wsk.socket.open", () => Volatile.Read(ref _openSockets), "{socket}",
             "Connected and unconnected sockets created and not yet closed.");
     }
@@ -92,7 +92,13 @@ internal sealed class WskMetrics
             _cancelled.Add(1, new KeyValuePair<string, object?>(OperationTag, OperationName(kind)));
         if (bytes <= 0) return;
         if (kind == SocketIoKind.Send && _sent.Enabled) _sent.Add(bytes);
-        else if (kind == SocketIoKind.Receive && _received.Enabled) _received.Add(bytes);
+        else if (kind == SocketIoKind.Receive) Received(bytes);
+    }
+
+    /// <summary>The client took <paramref name="bytes"/> (a receive IRP, or a receive callback's answer).</summary>
+    public void Received(long bytes)
+    {
+        if (bytes > 0 && _received.Enabled) _received.Add(bytes);
     }
 
     /// <summary>A socket was created (the open-socket count the observable instrument reads).</summary>

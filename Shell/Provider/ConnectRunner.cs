@@ -103,8 +103,14 @@ internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCanc
         }
         // The call counts as finished before its completion routine runs: that routine may go on to deregister.
         _handover.Registration.CallCompleted();
-        _handover.Completed(e.Status, socket);
-        _irp.IoCompleteRequest(e.Status, socket);
+        try
+        {
+            _handover.Completed(e.Status, socket); // measurements, and the span's end: listeners' code
+        }
+        finally
+        {
+            _irp.IoCompleteRequest(e.Status, socket); // even when a listener throws, the IRP completes
+        }
     }
 
     private ConnectEvent Step(ConnectCommand command)

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Reactive.Concurrency;
 using Wsk.Core;
@@ -109,6 +110,44 @@ public sealed class MetricsOnSimulatedNetworkFacts
         Assert.Equal(1, recorder.Sum("wsk.irp.cancelled", ("wsk.operation", "receive")));
         socket.WskCloseSocket(new Irp());
         Assert.Equal(0, recorder.Observe("wsk.socket.open"));
+    }
+
+    [Fact]
+    public void Bytes_taken_through_the_event_stream_count_as_received_once()
+    {
+        using var rig = new Rig();
+        using var recorder = new MeterRecorder(rig.Factory.Meter!);
+        var socket = rig.Connect(Server, out _).IoStatus.Socket!;
+        Assert.True(rig.Listener.TryAccept(out var peer));
+        long delivered = 0;
+        using (socket.Events().Subscribe(e => { if (e is DataReceived data) delivered += data.Data.Length; }))
+        {
+            peer.Write(Bytes(700));
+            rig.Time.AdvanceBy(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(700, delivered);
+        Assert.Equal(700, recorder.Sum("wsk.socket.received"));
+        socket.WskCloseSocket(new Irp());
+    }
+
+    [Fact]
+    public void A_listener_that_throws_gets_its_exception_back_and_the_IRP_still_completes()
+    {
+        using var rig = new Rig();
+        using var throwing = new MeterListener
+        {
+            InstrumentPublished = (i, l) => { if (ReferenceEquals(i.Meter, rig.Factory.Meter)) l.EnableMeasurementEvents(i); },
+        };
+        throwing.SetMeasurementEventCallback<long>((i, _, _, _) =>
+        {
+            if (i.Name == "wsk.connect.completed") throw new InvalidOperationException("listener");
+        });
+        throwing.Start();
+        var irp = new Irp();
+        Assert.Throws<InvalidOperationException>(() =>
+            rig.Npi.Dispatch.WskSocketConnect(ConnectRequest.Tcp(rig.Npi.Client.Id, Server), irp));
+        Assert.Equal(NtStatus.Success, irp.IoStatus.Status);
+        irp.IoStatus.Socket!.WskCloseSocket(new Irp());
     }
 
     [Fact]
