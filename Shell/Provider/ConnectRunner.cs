@@ -18,6 +18,9 @@ internal interface IConnectHandover
 
     /// <summary>The connect failed or was cancelled: release what it held.</summary>
     void Failed();
+
+    /// <summary>The IRP is about to complete with <paramref name="status"/> (and <paramref name="socket"/>).</summary>
+    void Completed(NtStatus status, WskConnectedSocket? socket);
 }
 
 /// <summary>
@@ -100,7 +103,14 @@ internal sealed class ConnectRunner<THandover> : ITransportConnectSink, IIrpCanc
         }
         // The call counts as finished before its completion routine runs: that routine may go on to deregister.
         _handover.Registration.CallCompleted();
-        _irp.IoCompleteRequest(e.Status, socket);
+        try
+        {
+            _handover.Completed(e.Status, socket); // measurements, and the span's end: listeners' code
+        }
+        finally
+        {
+            _irp.IoCompleteRequest(e.Status, socket); // even when a listener throws, the IRP completes
+        }
     }
 
     private ConnectEvent Step(ConnectCommand command)

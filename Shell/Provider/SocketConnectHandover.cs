@@ -42,7 +42,7 @@ internal struct SocketConnectHandover : IConnectHandover
         var handover = new SocketConnectHandover(registration, new ValidConnect(local.Family, local, remote, request));
         var refused = handover.Reserve();
         return refused == NtStatus.Success
-            ? new ConnectRunner<SocketConnectHandover>(irp, handover).Start()
+            ? ConnectRun.Start(irp, handover, local.Family, local, remote)
             : ConnectRejection.Reject(irp, refused);
     }
 
@@ -99,6 +99,8 @@ internal struct SocketConnectHandover : IConnectHandover
         }
         return socket;
     }
+
+    public readonly void Completed(NtStatus status, WskConnectedSocket? socket) { }
 
     public readonly void Failed()
     {

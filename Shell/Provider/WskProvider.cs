@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Linq;
 using Wsk.Core;
 
@@ -16,6 +17,7 @@ public sealed class WskProvider
     private readonly object _gate = new();
     private IReadOnlyList<WskTransport> _transports = TransportCatalogue.All;
     private bool _attached;
+    private readonly IMeterFactory? _meterFactory;
 
     /// <summary>A provider over <paramref name="transport"/>.</summary>
     /// <param name="transport">Where its sockets go.</param>
@@ -36,6 +38,27 @@ public sealed class WskProvider
     /// </summary>
     public static WskProvider Shared { get; } =
         new(OperatingSystem.IsLinux() ? OsTransport.Shared : SocketTransport.Shared);
+
+    /// <summary>
+    /// Where this provider's measurements go: null (the default) for the one shared meter named
+    /// <see cref="WskTelemetry.MeterName"/>, else a factory (dependency injection's) that creates this provider's own
+    /// meter of that name, as <c>SocketsHttpHandler.MeterFactory</c> does.
+    /// </summary>
+    public IMeterFactory? MeterFactory
+    {
+        get => _meterFactory;
+        init
+        {
+            _meterFactory = value;
+            Metrics = value is null
+                ? WskMetrics.Shared
+                : WskMetrics.For(value.Create(
+                    new MeterOptions(WskTelemetry.MeterName) { Version = WskTelemetry.Version }));
+        }
+    }
+
+    /// <summary>The instruments this provider's registrations measure into.</summary>
+    internal WskMetrics Metrics { get; private init; } = WskMetrics.Shared;
 
     /// <summary>Where sockets go.</summary>
     public ITransport Transport { get; }

@@ -15,10 +15,15 @@ public sealed partial class WskRegistration
 
     internal bool TryGetClient(ClientId id, out WskClient client) => _clients.TryGetValue(id, out client!);
 
-    internal void SocketOpened() => Interlocked.Increment(ref _sockets);
+    internal void SocketOpened()
+    {
+        Interlocked.Increment(ref _sockets);
+        Provider.Metrics.SocketOpened();
+    }
 
     internal void SocketClosed()
     {
+        Provider.Metrics.SocketClosed();
         if (Interlocked.Decrement(ref _sockets) == 0)
             lock (_gate) CheckDeregistered();
     }

@@ -64,7 +64,14 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
     public bool TryComplete(NtStatus status, object? information)
     {
         if (Interlocked.Exchange(ref _done, 1) != 0) return false;
-        Irp.IoCompleteRequest(status, information);
+        try
+        {
+            Socket.Metrics.IoCompleted(Kind, status, Transferred); // before the completion routine: it may look
+        }
+        finally
+        {
+            Irp.IoCompleteRequest(status, information); // even when a listener throws
+        }
         return true;
     }
 

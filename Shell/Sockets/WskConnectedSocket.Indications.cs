@@ -34,6 +34,7 @@ public sealed partial class WskConnectedSocket
         }
         if (!ran) return ReaderCommand.IndicationAnswered(false, default, data.Length);
         var outcome = IndicationDecider.Decide(new(returned, data.Length, accepted));
+        Metrics.Received(outcome.Consumed); // bytes the client did not take come again, indicated or received
         if (outcome.Action == IndicationAction.KeptByClient)
         {
             lock (_gate)

@@ -82,6 +82,12 @@ public sealed partial class WskConnectedSocket
         }
     }
 
+    /// <summary>The bound local address without the call gate (the connect span's tag), or null.</summary>
+    internal bool TryGetLocalAddress(out SockAddr? address) => _connection.GetLocalAddress(out address).IsSuccess;
+
+    /// <summary>Where this socket's measurements go: its provider's instruments.</summary>
+    internal WskMetrics Metrics => _registration.Provider.Metrics;
+
     /// <summary>The connected peer's address, read now.</summary>
     public SockAddr? RemoteAddress
     {

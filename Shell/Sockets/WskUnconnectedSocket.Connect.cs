@@ -50,7 +50,7 @@ public sealed partial class WskUnconnectedSocket
             }
         }
         return refused == NtStatus.Success
-            ? new ConnectRunner<ThreeStepConnectHandover>(irp!, new ThreeStepConnectHandover(this)).Start()
+            ? ConnectRun.Start(irp!, new ThreeStepConnectHandover(this), Family, _bound!, _remote!)
             : ConnectRejection.Reject(irp!, refused);
     }
 
@@ -120,4 +120,6 @@ internal readonly struct ThreeStepConnectHandover : IConnectHandover
     public WskConnectedSocket Connected(ITransportConnection connection) => _socket.HandOverConnected(connection);
 
     public void Failed() => _socket.ConnectFailed();
+
+    public void Completed(NtStatus status, WskConnectedSocket? socket) { }
 }
