@@ -15,12 +15,21 @@ namespace Wsk.Shell;
 /// <param name="Violations">For a request rejected by validation, every rule it broke; otherwise empty.</param>
 public sealed record ConnectCompletion(
     NtStatus Status, WskConnectedSocket? Socket, NtStatus ReturnStatus,
-    IReadOnlyList<RuleViolation<ConnectRule>> Violations)
+    IReadOnlyList<RuleViolation<ConnectRule>> Violations) : IWskCompletion
 {
     /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
     public bool WasPending => ReturnStatus.IsPending;
 
+    /// <inheritdoc/>
+    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
+
+    /// <summary>The call gate answered with a status and submitted nothing.</summary>
+    internal bool NotSubmitted { get; init; }
+
     internal static ConnectCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<ConnectRule>> violations) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, violations);
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, violations)
+        {
+            NotSubmitted = irp.RefusedBeforeSubmission(returned),
+        };
 }

@@ -10,10 +10,16 @@ namespace Wsk.Shell;
 /// <param name="ReturnStatus">
 /// What the call returned: the same status (completed inside the call) or STATUS_PENDING.
 /// </param>
-public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus)
+public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus) : IWskCompletion
 {
+    /// <inheritdoc/>
+    public bool IsRejected { get; init; }
+
     internal static IoCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned);
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned)
+        {
+            IsRejected = irp.RefusedBeforeSubmission(returned),
+        };
 }
 
 /// <summary>Something that happened on a connected socket, as its event stream reports it.</summary>

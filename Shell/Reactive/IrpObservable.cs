@@ -1,4 +1,6 @@
 using System;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Threading;
 using Wsk.Core;
 
@@ -9,7 +11,10 @@ namespace Wsk.Shell;
 /// result built from the IRP, the return status and what else the call gave back (its detail), then completes. A
 /// failure is an <c>OnNext</c> with its status; only a caller bug (a <see cref="WskContractViolationException"/>) is an
 /// <c>OnError</c>. Disposing before the completion cancels the IRP, and a result that arrives nevertheless is handed to
-/// the orphan handler (a socket is closed, never leaked).
+/// the orphan handler (a socket is closed, never leaked). Without a scheduler the result is delivered on the thread
+/// that completed the IRP, which is the subscribing thread, inside <c>Subscribe</c>, when the call finished inside
+/// itself; with one, <c>OnNext</c>, <c>OnCompleted</c> and <c>OnError</c> are scheduled on it, never run inside
+/// <c>Subscribe</c>, and a subscriber that leaves before the scheduled delivery runs turns the result into an orphan.
 /// </summary>
 /// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per
 /// observable).</typeparam>
@@ -24,14 +29,16 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     private readonly Func<TState, Irp, (NtStatus Returned, TDetail Detail)> _call;
     private readonly Func<Irp, NtStatus, TDetail, TResult> _result;
     private readonly Action<Irp>? _orphan;
+    private readonly IScheduler? _scheduler;
 
     public IrpObservable(TState state, Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call,
-        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan)
+        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan, IScheduler? scheduler)
     {
         _state = state;
         _call = call;
         _result = result;
         _orphan = orphan;
+        _scheduler = scheduler;
     }
 
     public IDisposable Subscribe(IObserver<TResult> observer)
@@ -45,10 +52,17 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
     /// emission needs both (the return status is part of the result); disposal before emission turns it into an orphan.
+    /// With a scheduler, emission schedules the delivery, and whichever comes first of the delivery and disposal sets
+    /// Handed: the delivery then reaches the observer, or disposal makes the result an orphan.
     /// </summary>
     private sealed class Subscription : IDisposable
     {
-        private const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8;
+        private const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8, Handed = 16;
+        private static readonly Func<IScheduler, Subscription, IDisposable> Deliver = static (_, self) =>
+        {
+            self.Hand(toObserver: true);
+            return Disposable.Empty;
+        };
         private static readonly IrpCompletionRoutine OnIrpCompleted = static (_, context) =>
         {
             ((Subscription)context!).Set(Completed);
@@ -60,6 +74,8 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
         private readonly Irp _irp = new();
         private NtStatus _returned;
         private TDetail _detail = default!;
+        private WskContractViolationException? _error;
+        private IDisposable? _delivery;
         private int _flags;
 
         public Subscription(IrpObservable<TState, TDetail, TResult> owner, IObserver<TResult> observer)
@@ -77,7 +93,15 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             }
             catch (WskContractViolationException e)
             {
-                _observer.OnError(e);
+                if (_owner._scheduler is null)
+                {
+                    _observer.OnError(e);
+                    return;
+                }
+                // Nothing was submitted: the error stands for the completion, delivered like one.
+                _error = e;
+                Set(Completed);
+                Set(Returned);
                 return;
             }
             // Refused by the call gate with a status (no IRP completion will come): the return is the whole result.
@@ -87,8 +111,13 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
 
         public void Dispose()
         {
-            if (Set(Disposed) is { } old && (old & Completed) == 0)
-                _irp.Cancel();
+            if (Set(Disposed) is not { } old) return;
+            if ((old & Completed) == 0) _irp.Cancel();
+            else if ((old & Emitted) != 0 && _owner._scheduler is not null)
+            {
+                Hand(toObserver: false);
+                Interlocked.Exchange(ref _delivery, null)?.Dispose();
+            }
         }
 
         /// <summary>
@@ -108,8 +137,10 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(_owner._result(_irp, _returned, _detail));
-                _observer.OnCompleted();
+                if (_owner._scheduler is { } scheduler)
+                    Volatile.Write(ref _delivery, scheduler.Schedule(this, Deliver));
+                else
+                    Emit();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed)
                      && (old & (Completed | Disposed)) != (Completed | Disposed))
@@ -118,6 +149,35 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
                 _owner._orphan?.Invoke(_irp);
             }
             return old;
+        }
+
+        /// <summary>
+        /// The scheduled delivery (<paramref name="toObserver"/>) or a disposal after emission: the first sets Handed
+        /// and decides where the result goes.
+        /// </summary>
+        private void Hand(bool toObserver)
+        {
+            int old;
+            do
+            {
+                old = Volatile.Read(ref _flags);
+                if ((old & Handed) != 0) return;
+                if (toObserver && (old & Disposed) != 0) return; // the disposal hands it to the orphan handler
+            }
+            while (Interlocked.CompareExchange(ref _flags, old | Handed, old) != old);
+            if (toObserver) Emit();
+            else if (_error is null) _owner._orphan?.Invoke(_irp);
+        }
+
+        private void Emit()
+        {
+            if (_error is { } error)
+            {
+                _observer.OnError(error);
+                return;
+            }
+            _observer.OnNext(_owner._result(_irp, _returned, _detail));
+            _observer.OnCompleted();
         }
     }
 }
@@ -133,11 +193,11 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
     private readonly IrpObservable<StatusCall<TState, TResult>, Func<Irp, NtStatus, TResult>, TResult> _inner;
 
     public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result,
-        Action<Irp>? orphan) =>
+        Action<Irp>? orphan, IScheduler? scheduler) =>
         // The result builder rides along as the detail, so no closure is made for it.
         _inner = new(new StatusCall<TState, TResult>(state, call, result),
             static (c, irp) => (c.Call(c.State, irp), c.Result), static (irp, returned, build) => build(irp, returned),
-            orphan);
+            orphan, scheduler);
 
     public IDisposable Subscribe(IObserver<TResult> observer) => _inner.Subscribe(observer);
 }

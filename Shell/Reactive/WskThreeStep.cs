@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Reactive.Concurrency;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -14,12 +15,18 @@ namespace Wsk.Shell;
 /// <param name="Violations">For a rejected call, every rule it broke.</param>
 public sealed record SocketCompletion(
     NtStatus Status, WskUnconnectedSocket? Socket, NtStatus ReturnStatus,
-    IReadOnlyList<RuleViolation<SocketRule>> Violations)
+    IReadOnlyList<RuleViolation<SocketRule>> Violations) : IWskCompletion
 {
+    /// <inheritdoc/>
+    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
+
+    /// <summary>The call gate answered with a status and submitted nothing.</summary>
+    internal bool NotSubmitted { get; init; }
+
     internal static SocketCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned,
-            violations);
+            violations) { NotSubmitted = irp.RefusedBeforeSubmission(returned) };
 }
 
 /// <summary>
@@ -32,8 +39,14 @@ public sealed record SocketCompletion(
 /// <param name="Violations">For a rejected WskBind, every rule it broke.</param>
 public sealed record OperationCompletion(
     NtStatus Status, byte[]? Output, long OutputSizeReturned, NtStatus ReturnStatus,
-    IReadOnlyList<RuleViolation<SocketRule>> Violations)
+    IReadOnlyList<RuleViolation<SocketRule>> Violations) : IWskCompletion
 {
+    /// <inheritdoc/>
+    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
+
+    /// <summary>The call gate answered with a status and submitted nothing.</summary>
+    internal bool NotSubmitted { get; init; }
+
     /// <summary>The output as a ULONG (an option's value), or null when fewer than 4 bytes came back.</summary>
     public uint? Value =>
         Output is { Length: >= 4 } && Status.IsSuccess ? BinaryPrimitives.ReadUInt32LittleEndian(Output) : null;
@@ -41,13 +54,17 @@ public sealed record OperationCompletion(
     /// <summary>A call with no output buffer: its status, and the rules it broke when it was rejected.</summary>
     internal static OperationCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
-        new(irp.FinalStatusOfFreshCall(returned), null, 0, returned, violations);
+        new(irp.FinalStatusOfFreshCall(returned), null, 0, returned, violations)
+        {
+            NotSubmitted = irp.RefusedBeforeSubmission(returned),
+        };
 }
 
 /// <summary>
 /// The reactive forms of the three-step path: cold observables, one call with its own IRP per
 /// subscription, exactly one completion then <c>OnCompleted</c>; a failure is a status, a caller bug an <c>OnError</c>;
-/// disposing a pending call cancels its IRP, and a socket that arrives anyway is closed.
+/// disposing a pending call cancels its IRP, and a socket that arrives anyway is closed. Each takes an optional
+/// scheduler for the delivery, as <see cref="WskProviderDispatchReactive.ConnectObservable"/> does.
 /// </summary>
 public static class WskThreeStep
 {
@@ -55,24 +72,26 @@ public static class WskThreeStep
         static irp => (irp.IoStatus.Information as WskUnconnectedSocket)?.WskCloseSocket(new Irp());
 
     /// <summary>WskSocket.</summary>
-    public static IObservable<SocketCompletion> Socket(this WskProviderDispatch dispatch, SocketRequest request)
+    public static IObservable<SocketCompletion> Socket(this WskProviderDispatch dispatch, SocketRequest request,
+        IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(request);
         return new IrpObservable<(WskProviderDispatch, SocketRequest), IReadOnlyList<RuleViolation<SocketRule>>,
             SocketCompletion>((dispatch, request),
             static (s, irp) => (s.Item1.WskSocket(s.Item2, irp, out var violations), violations),
-            SocketCompletion.From, CloseOrphanSocket);
+            SocketCompletion.From, CloseOrphanSocket, scheduler);
     }
 
     /// <summary>WskBind.</summary>
-    public static IObservable<OperationCompletion> Bind(this WskUnconnectedSocket socket, SockAddr localAddress)
+    public static IObservable<OperationCompletion> Bind(this WskUnconnectedSocket socket, SockAddr localAddress,
+        IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<(WskUnconnectedSocket, SockAddr), IReadOnlyList<RuleViolation<SocketRule>>,
             OperationCompletion>((socket, localAddress),
             static (s, irp) => (s.Item1.WskBind(s.Item2, 0, irp, out var violations), violations),
-            OperationCompletion.From, null);
+            OperationCompletion.From, null, scheduler);
     }
 
     /// <summary>
@@ -80,13 +99,14 @@ public static class WskThreeStep
     /// gives it. Its <see cref="ConnectCompletion.Violations"/> stay empty: a rejected WskConnect breaks three-step
     /// rules, which the call with the out list gives.
     /// </summary>
-    public static IObservable<ConnectCompletion> Connect(this WskUnconnectedSocket socket, SockAddr remoteAddress)
+    public static IObservable<ConnectCompletion> ConnectObservable(this WskUnconnectedSocket socket,
+        SockAddr remoteAddress, IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<(WskUnconnectedSocket, SockAddr), ConnectCompletion>((socket, remoteAddress),
             static (s, irp) => s.Item1.WskConnect(s.Item2, 0, irp),
             static (irp, returned) => ConnectCompletion.From(irp, returned, Array.Empty<RuleViolation<ConnectRule>>()),
-            WskProviderDispatchReactive.CloseOrphan);
+            WskProviderDispatchReactive.CloseOrphan, scheduler);
     }
 
     /// <summary>
@@ -94,7 +114,8 @@ public static class WskThreeStep
     /// <paramref name="outputSize"/> bytes.
     /// </summary>
     public static IObservable<OperationCompletion> ControlSocket(this WskUnconnectedSocket socket,
-        WskControlSocketType requestType, uint level, uint code, byte[]? input = null, int outputSize = 0)
+        WskControlSocketType requestType, uint level, uint code, byte[]? input = null, int outputSize = 0,
+        IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<ControlCall, byte[]?, OperationCompletion>(
@@ -108,23 +129,26 @@ public static class WskThreeStep
                 return (returned, output);
             },
             static (irp, returned, output) => new OperationCompletion(irp.IoStatus.Status, output,
-                irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null);
+                irp.IoStatus.Information is long n ? n : 0, returned, Array.Empty<RuleViolation<SocketRule>>()), null,
+            scheduler);
     }
 
     /// <summary>
     /// WskSetOption of a ULONG option (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, IPV6_V6ONLY).
     /// </summary>
     public static IObservable<OperationCompletion> SetOption(this WskUnconnectedSocket socket, uint level, uint code,
-        uint value)
+        uint value, IScheduler? scheduler = null)
     {
         var input = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(input, value);
-        return socket.ControlSocket(WskControlSocketType.SetOption, level, code, input);
+        return socket.ControlSocket(WskControlSocketType.SetOption, level, code, input, scheduler: scheduler);
     }
 
     /// <summary>WskGetOption of a ULONG option: <see cref="OperationCompletion.Value"/> holds it.</summary>
-    public static IObservable<OperationCompletion> GetOption(this WskUnconnectedSocket socket, uint level, uint code) =>
-        socket.ControlSocket(WskControlSocketType.GetOption, level, code, outputSize: sizeof(uint));
+    public static IObservable<OperationCompletion> GetOption(this WskUnconnectedSocket socket, uint level, uint code,
+        IScheduler? scheduler = null) =>
+        socket.ControlSocket(WskControlSocketType.GetOption, level, code, outputSize: sizeof(uint),
+            scheduler: scheduler);
 
     private sealed record ControlCall(
         WskUnconnectedSocket Socket, WskControlSocketType Type, uint Level, uint Code, byte[]? Input, int OutputSize);
