@@ -1,3 +1,5 @@
+using System;
+using System.Collections;
 using System.Collections.Generic;
 using Wsk.Core;
 
@@ -21,15 +23,40 @@ public sealed record ConnectCompletion(
     public bool WasPending => ReturnStatus.IsPending;
 
     /// <inheritdoc/>
-    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
-
-    /// <summary>The call gate answered with a status and submitted nothing.</summary>
-    internal bool NotSubmitted { get; init; }
+    public bool IsRejected => Violations.Count > 0 || Violations is NotSubmitted<ConnectRule>;
 
     internal static ConnectCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<ConnectRule>> violations) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, violations)
-        {
-            NotSubmitted = irp.RefusedBeforeSubmission(returned),
-        };
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned,
+            NotSubmitted<ConnectRule>.Unless(irp, returned, violations));
+}
+
+/// <summary>
+/// The (empty) violation list of a call the calling contract answered with a status before submitting anything
+/// (rule ClientReleased): the list itself records that fact, so a completion needs no field for it.
+/// </summary>
+/// <typeparam name="TRule">The rules of the call.</typeparam>
+internal sealed class NotSubmitted<TRule> : IReadOnlyList<RuleViolation<TRule>>
+    where TRule : struct, Enum
+{
+    private static readonly NotSubmitted<TRule> Instance = new();
+
+    public int Count => 0;
+
+    public RuleViolation<TRule> this[int index] => throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>
+    /// <paramref name="violations"/>, or the not-submitted list when the call on <paramref name="irp"/> was refused
+    /// before submission.
+    /// </summary>
+    public static IReadOnlyList<RuleViolation<TRule>> Unless(
+        Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<TRule>> violations) =>
+        violations.Count == 0 && irp.RefusedBeforeSubmission(returned) ? Instance : violations;
+
+    public IEnumerator<RuleViolation<TRule>> GetEnumerator()
+    {
+        yield break;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

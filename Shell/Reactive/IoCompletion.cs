@@ -12,14 +12,17 @@ namespace Wsk.Shell;
 /// </param>
 public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus) : IWskCompletion
 {
-    /// <inheritdoc/>
-    public bool IsRejected { get; init; }
+    /// <summary>
+    /// True when the socket refused the call at once for its arguments or its state: returned (not pending) with
+    /// STATUS_INVALID_PARAMETER (a malformed WSK_BUF), STATUS_NOT_SUPPORTED (a flag it does not offer) or
+    /// STATUS_INVALID_CONNECTION (after our disconnect). Making the same call again gives the same answer.
+    /// </summary>
+    public bool IsRejected =>
+        !ReturnStatus.IsPending && (Status == NtStatus.InvalidParameter || Status == NtStatus.NotSupported
+                                    || Status == NtStatus.InvalidConnection);
 
     internal static IoCompletion From(Irp irp, NtStatus returned) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned)
-        {
-            IsRejected = irp.RefusedBeforeSubmission(returned),
-        };
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned);
 }
 
 /// <summary>Something that happened on a connected socket, as its event stream reports it.</summary>

@@ -44,7 +44,9 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     public IDisposable Subscribe(IObserver<TResult> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var subscription = new Subscription(this, observer);
+        var subscription = _scheduler is null
+            ? new Subscription(this, observer)
+            : new ScheduledSubscription(this, observer, _scheduler);
         subscription.Start();
         return subscription;
     }
@@ -52,17 +54,11 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
     /// emission needs both (the return status is part of the result); disposal before emission turns it into an orphan.
-    /// With a scheduler, emission schedules the delivery, and whichever comes first of the delivery and disposal sets
-    /// Handed: the delivery then reaches the observer, or disposal makes the result an orphan.
+    /// This one delivers where the emission happens.
     /// </summary>
-    private sealed class Subscription : IDisposable
+    private class Subscription : IDisposable
     {
-        private const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8, Handed = 16;
-        private static readonly Func<IScheduler, Subscription, IDisposable> Deliver = static (_, self) =>
-        {
-            self.Hand(toObserver: true);
-            return Disposable.Empty;
-        };
+        protected const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8, Handed = 16;
         private static readonly IrpCompletionRoutine OnIrpCompleted = static (_, context) =>
         {
             ((Subscription)context!).Set(Completed);
@@ -74,8 +70,6 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
         private readonly Irp _irp = new();
         private NtStatus _returned;
         private TDetail _detail = default!;
-        private WskContractViolationException? _error;
-        private IDisposable? _delivery;
         private int _flags;
 
         public Subscription(IrpObservable<TState, TDetail, TResult> owner, IObserver<TResult> observer)
@@ -83,6 +77,10 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             _owner = owner;
             _observer = observer;
         }
+
+        protected IObserver<TResult> Observer => _observer;
+
+        protected ref int Flags => ref _flags;
 
         public void Start()
         {
@@ -93,15 +91,7 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             }
             catch (WskContractViolationException e)
             {
-                if (_owner._scheduler is null)
-                {
-                    _observer.OnError(e);
-                    return;
-                }
-                // Nothing was submitted: the error stands for the completion, delivered like one.
-                _error = e;
-                Set(Completed);
-                Set(Returned);
+                Violated(e);
                 return;
             }
             // Refused by the call gate with a status (no IRP completion will come): the return is the whole result.
@@ -113,17 +103,34 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
         {
             if (Set(Disposed) is not { } old) return;
             if ((old & Completed) == 0) _irp.Cancel();
-            else if ((old & Emitted) != 0 && _owner._scheduler is not null)
-            {
-                Hand(toObserver: false);
-                Interlocked.Exchange(ref _delivery, null)?.Dispose();
-            }
+            else if ((old & Emitted) != 0) DisposedAfterEmission();
         }
+
+        /// <summary>The call threw for a caller bug: nothing was submitted; the error is the whole result.</summary>
+        protected virtual void Violated(WskContractViolationException error) => _observer.OnError(error);
+
+        /// <summary>Both facts are in and nobody left: the result goes to the observer.</summary>
+        protected virtual void OnEmitted() => Emit();
+
+        /// <summary>The subscriber left after the emission (nothing to do when it was delivered at once).</summary>
+        protected virtual void DisposedAfterEmission()
+        {
+        }
+
+        /// <summary>Delivers the result and the end of the stream.</summary>
+        protected void Emit()
+        {
+            _observer.OnNext(_owner._result(_irp, _returned, _detail));
+            _observer.OnCompleted();
+        }
+
+        /// <summary>Hands the result to the orphan handler: nobody will receive it.</summary>
+        protected void Orphan() => _owner._orphan?.Invoke(_irp);
 
         /// <summary>
         /// Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.
         /// </summary>
-        private int? Set(int flag)
+        protected int? Set(int flag)
         {
             int old, now;
             do
@@ -137,18 +144,52 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                if (_owner._scheduler is { } scheduler)
-                    Volatile.Write(ref _delivery, scheduler.Schedule(this, Deliver));
-                else
-                    Emit();
+                OnEmitted();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed)
                      && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
                 // Nobody will receive this result: the subscriber left before the completion reached it.
-                _owner._orphan?.Invoke(_irp);
+                Orphan();
             }
             return old;
+        }
+    }
+
+    /// <summary>
+    /// A subscription that delivers on a scheduler: the emission schedules the delivery, and whichever comes first of
+    /// the delivery and a disposal sets Handed, so the result reaches the observer or the orphan handler, never both.
+    /// A contract violation is delivered the same way, so nothing at all runs inside <c>Subscribe</c>.
+    /// </summary>
+    private sealed class ScheduledSubscription : Subscription
+    {
+        private static readonly Func<IScheduler, ScheduledSubscription, IDisposable> Deliver = static (_, self) =>
+        {
+            self.Hand(toObserver: true);
+            return Disposable.Empty;
+        };
+
+        private readonly IScheduler _scheduler;
+        private WskContractViolationException? _error;
+        private IDisposable? _delivery;
+
+        public ScheduledSubscription(IrpObservable<TState, TDetail, TResult> owner, IObserver<TResult> observer,
+            IScheduler scheduler)
+            : base(owner, observer) => _scheduler = scheduler;
+
+        protected override void Violated(WskContractViolationException error)
+        {
+            _error = error;
+            Set(Completed);
+            Set(Returned);
+        }
+
+        protected override void OnEmitted() => Volatile.Write(ref _delivery, _scheduler.Schedule(this, Deliver));
+
+        protected override void DisposedAfterEmission()
+        {
+            Hand(toObserver: false);
+            Interlocked.Exchange(ref _delivery, null)?.Dispose();
         }
 
         /// <summary>
@@ -160,24 +201,17 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             int old;
             do
             {
-                old = Volatile.Read(ref _flags);
+                old = Volatile.Read(ref Flags);
                 if ((old & Handed) != 0) return;
                 if (toObserver && (old & Disposed) != 0) return; // the disposal hands it to the orphan handler
             }
-            while (Interlocked.CompareExchange(ref _flags, old | Handed, old) != old);
-            if (toObserver) Emit();
-            else if (_error is null) _owner._orphan?.Invoke(_irp);
-        }
-
-        private void Emit()
-        {
-            if (_error is { } error)
+            while (Interlocked.CompareExchange(ref Flags, old | Handed, old) != old);
+            if (!toObserver)
             {
-                _observer.OnError(error);
-                return;
+                if (_error is null) Orphan();
             }
-            _observer.OnNext(_owner._result(_irp, _returned, _detail));
-            _observer.OnCompleted();
+            else if (_error is { } error) Observer.OnError(error);
+            else Emit();
         }
     }
 }

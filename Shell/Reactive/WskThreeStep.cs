@@ -18,15 +18,12 @@ public sealed record SocketCompletion(
     IReadOnlyList<RuleViolation<SocketRule>> Violations) : IWskCompletion
 {
     /// <inheritdoc/>
-    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
-
-    /// <summary>The call gate answered with a status and submitted nothing.</summary>
-    internal bool NotSubmitted { get; init; }
+    public bool IsRejected => Violations.Count > 0 || Violations is NotSubmitted<SocketRule>;
 
     internal static SocketCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information as WskUnconnectedSocket, returned,
-            violations) { NotSubmitted = irp.RefusedBeforeSubmission(returned) };
+            NotSubmitted<SocketRule>.Unless(irp, returned, violations));
 }
 
 /// <summary>
@@ -42,10 +39,7 @@ public sealed record OperationCompletion(
     IReadOnlyList<RuleViolation<SocketRule>> Violations) : IWskCompletion
 {
     /// <inheritdoc/>
-    public bool IsRejected => Violations.Count > 0 || NotSubmitted;
-
-    /// <summary>The call gate answered with a status and submitted nothing.</summary>
-    internal bool NotSubmitted { get; init; }
+    public bool IsRejected => Violations.Count > 0 || Violations is NotSubmitted<SocketRule>;
 
     /// <summary>The output as a ULONG (an option's value), or null when fewer than 4 bytes came back.</summary>
     public uint? Value =>
@@ -54,10 +48,8 @@ public sealed record OperationCompletion(
     /// <summary>A call with no output buffer: its status, and the rules it broke when it was rejected.</summary>
     internal static OperationCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<SocketRule>> violations) =>
-        new(irp.FinalStatusOfFreshCall(returned), null, 0, returned, violations)
-        {
-            NotSubmitted = irp.RefusedBeforeSubmission(returned),
-        };
+        new(irp.FinalStatusOfFreshCall(returned), null, 0, returned,
+            NotSubmitted<SocketRule>.Unless(irp, returned, violations));
 }
 
 /// <summary>

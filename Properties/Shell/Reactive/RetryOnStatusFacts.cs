@@ -164,6 +164,30 @@ public sealed class RetryOnStatusFacts
     }
 
     [Fact]
+    public void A_send_the_socket_refuses_for_its_flags_is_never_retried()
+    {
+        var rig = new SimulatedRig();
+        var (socket, _) = rig.Pair();
+        int attempts = 0;
+        var delivered = new List<IoCompletion>();
+        var send = Observable.Defer(() =>
+        {
+            attempts++;
+            return socket.SendObservable(WskBuf.Of(new byte[1]), flags: 0x4000);
+        });
+
+        send.RetryOnStatus(5, Linear, rig.Time, retryOn: _ => true).Subscribe(delivered.Add);
+        rig.Time.AdvanceBy(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, attempts);
+        var only = Assert.Single(delivered);
+        Assert.Equal(NtStatus.NotSupported, only.Status);
+        Assert.True(only.IsRejected);
+        socket.WskCloseSocket(new Irp());
+        rig.Finish();
+    }
+
+    [Fact]
     public void Disposing_during_the_wait_stops_further_attempts_and_leaves_nothing_open()
     {
         var verifier = new WskVerifier();
