@@ -139,7 +139,7 @@ internal static class BenchCommand
             $"medians reported; {warmup:N0} warm-up connects per client and concurrency"));
         IrpLog.Line("bench", "A = raw: new Socket, await ConnectAsync(EndPoint), close with SO_LINGER 0; B = WskSocketConnect, " +
                              "12 parameters, pre-encoded SOCKADDRs, one reused IRP per worker, WskCloseSocket; C = the " +
-                             "WskProviderDispatchReactive.Connect observable built once, subscribed per connect, awaited without Rx operators");
+                             "WskProviderDispatchReactive.ConnectObservable observable built once, subscribed per connect, awaited without Rx operators");
         IrpLog.Line("machine", string.Create(Inv,
             $"{Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, " +

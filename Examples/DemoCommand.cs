@@ -19,7 +19,7 @@ internal static class DemoCommand
 
     public static async Task<int> RunAsync(SockAddr? local, int connectsPerFamily, CancellationToken cancellationToken)
     {
-        IrpLog.Line("demo", "WskSocketConnect through the reactive API (WskProviderDispatchReactive.Connect), one IRP after the other");
+        IrpLog.Line("demo", "WskSocketConnect through the reactive API (WskProviderDispatchReactive.ConnectObservable), one IRP after the other");
         var v4 = LoopbackListener.Start(IPAddress.Loopback);
         var v6 = LoopbackListener.TryStart(IPAddress.IPv6Loopback, out var noV6);
         using var closed = ReserveClosedPort();

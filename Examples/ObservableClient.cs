@@ -7,7 +7,8 @@ using Wsk.Shell;
 namespace Wsk.Examples;
 
 /// <summary>
-/// The reactive form: one cold <see cref="WskProviderDispatchReactive.Connect(WskProviderDispatch, ConnectRequest)"/>
+/// The reactive form: one cold
+/// <see cref="WskProviderDispatchReactive.ConnectObservable(WskProviderDispatch, ConnectRequest, System.Reactive.Concurrency.IScheduler?)"/>
 /// observable built once and subscribed once per connect
 /// (each subscription is one WskSocketConnect with its own IRP), awaited through a reused <see cref="CompletionAwaiter"/>
 /// so that what is measured is the observable itself, not Rx LINQ around it.
@@ -17,9 +18,9 @@ internal sealed class ObservableClient : BenchClient
     private readonly IObservable<ConnectCompletion> _connect;
 
     public ObservableClient(WskProviderNpi npi, SockAddr remote) =>
-        _connect = npi.Dispatch.Connect(ConnectRequest.Tcp(npi.Client.Id, remote));
+        _connect = npi.Dispatch.ConnectObservable(ConnectRequest.Tcp(npi.Client.Id, remote));
 
-    public override string Name => "WskProviderDispatchReactive.Connect (Rx)";
+    public override string Name => "WskProviderDispatchReactive.ConnectObservable (Rx)";
 
     public override async Task WorkerAsync(Measurement measurement)
     {

@@ -188,7 +188,7 @@ internal static class Program
         var bench = new Command("bench",
             "Measures connects/s, allocated bytes per connect and p50/p99 connect latency, side by side in one run against " +
             "one in-process loopback listener (127.0.0.1), for raw .NET Socket.ConnectAsync, the faithful 12-parameter " +
-            "WskSocketConnect and the WskProviderDispatchReactive.Connect observable, at concurrency 1 and 64. Prints a table of medians, " +
+            "WskSocketConnect and the WskProviderDispatchReactive.ConnectObservable observable, at concurrency 1 and 64. Prints a table of medians, " +
             "the share of our connects that completed inside the call, and whether each of our rows met the goal " +
             "(>= 0.95x raw throughput, <= 300 extra bytes/connect, p99 <= 1.1x raw). A missed goal is reported, not failed.");
         bench.Options.Add(connects);

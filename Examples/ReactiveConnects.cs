@@ -25,8 +25,8 @@ internal sealed record ConnectOutcome(ConnectPlan Plan, NtStatus Status)
 
 /// <summary>
 /// Makes planned connects through the reactive API, one after the other, printing each IRP's life. Each connect is the
-/// library's cold <see cref="WskProviderDispatchReactive.Connect(WskProviderDispatch, ConnectRequest)"/> observable,
-/// deferred so that "submitted" is printed at the moment of
+/// library's cold <see cref="WskProviderDispatchReactive.ConnectObservable(WskProviderDispatch, ConnectRequest, System.Reactive.Concurrency.IScheduler?)"/>
+/// observable, deferred so that "submitted" is printed at the moment of
 /// subscription (which is when WskSocketConnect is really called), and concatenated so the lines of one IRP are not
 /// interleaved with the next one's.
 /// </summary>
@@ -85,7 +85,7 @@ internal static class ReactiveConnects
             int irp = IrpLog.NextIrp();
             IrpLog.Submitted(irp, plan.Request, plan.Purpose);
             long start = Stopwatch.GetTimestamp();
-            return session.Dispatch.Connect(plan.Request).Select(completion => Finish(session, plan, irp, start, completion));
+            return session.Dispatch.ConnectObservable(plan.Request).Select(completion => Finish(session, plan, irp, start, completion));
         });
 
     /// <summary>

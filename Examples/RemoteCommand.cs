@@ -14,7 +14,7 @@ internal static class RemoteCommand
 {
     public static Task<int> RunAsync(SockAddr remote, SockAddr? local, int count, CancellationToken cancellationToken)
     {
-        IrpLog.Line("remote", $"WskSocketConnect through the reactive API (WskProviderDispatchReactive.Connect) to {remote}, {count} time(s)");
+        IrpLog.Line("remote", $"WskSocketConnect through the reactive API (WskProviderDispatchReactive.ConnectObservable) to {remote}, {count} time(s)");
         return ReactiveConnects.RunSessionAsync(client =>
         {
             var request = ConnectRequest.Tcp(client, remote);

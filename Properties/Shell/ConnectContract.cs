@@ -168,7 +168,7 @@ public abstract class ConnectContract
             int sockets = World.Registration.OpenSockets, connections = World.Transport.OpenConnections;
             var observer = new RecordingObserver();
             var request = new ConnectRequest(World.Client, SocketTypes.Stream, Protocols.Tcp, target.Local, target.Remote);
-            var subscription = World.Dispatch.Connect(request).Subscribe(observer);
+            var subscription = World.Dispatch.ConnectObservable(request).Subscribe(observer);
             bool emittedInside = observer.Count > 0;
             // Declared inside the call: heard inside Subscribe; declared pending: not; the OS's choice: either, classified.
             bool timing = expect.Answer switch
@@ -205,7 +205,7 @@ public abstract class ConnectContract
         {
             World.Arrange(input.Target);
             var request = new ConnectRequest(World.Client, SocketTypes.Stream, Protocols.Tcp, input.Target.Local, input.Target.Remote);
-            var observable = World.Dispatch.Connect(request);
+            var observable = World.Dispatch.ConnectObservable(request);
             var first = new RecordingObserver();
             var second = new RecordingObserver();
             observable.Subscribe(first);

@@ -48,7 +48,7 @@ public sealed class ReadmeTour
         status = npi.Dispatch.WskSocketConnect(request with { Flags = 2 }, rejected, out var broken); // STATUS_INVALID_PARAMETER; broken lists why
 
         // 3. Reactive: cold, one connect per subscription, exactly one OnNext then OnCompleted; failures are statuses.
-        npi.Dispatch.Connect(request).Subscribe(c => c.Socket?.WskCloseSocket(new Irp()));
+        npi.Dispatch.ConnectObservable(request).Subscribe(c => c.Socket?.WskCloseSocket(new Irp()));
 
         // 4. Awaitable: cancelling the token cancels the IRP; the result is STATUS_CANCELLED or the real result.
         ConnectCompletion done = await npi.Dispatch.ConnectAsync(npi.Client.Id, listener.EndPoint, cancellationToken);

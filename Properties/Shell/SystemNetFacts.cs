@@ -49,7 +49,7 @@ public sealed class SystemNetFacts
     {
         if (!Socket.OSSupportsIPv6) return;
         using var world = new PeerWorld(AddressFamily.InterNetworkV6);
-        var completion = await world.Npi.Dispatch.Connect(world.Npi.Client.Id, new IPEndPoint(IPAddress.IPv6Loopback, world.Port))
+        var completion = await world.Npi.Dispatch.ConnectObservable(world.Npi.Client.Id, new IPEndPoint(IPAddress.IPv6Loopback, world.Port))
             .Timeout(Bound).FirstAsync();
         Assert.True(completion.IsSuccess, $"connect: {completion.Status}");
         Assert.EndsWith($"-> [::1]:{world.Port} (IPv6, open)", completion.Socket.ToString(), StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class SystemNetFacts
     {
         using var world = new PeerWorld();
         var dns = new DnsEndPoint("localhost", world.Port);
-        Assert.Throws<ArgumentException>(() => world.Npi.Dispatch.Connect(world.Npi.Client.Id, dns));
+        Assert.Throws<ArgumentException>(() => world.Npi.Dispatch.ConnectObservable(world.Npi.Client.Id, dns));
         await Assert.ThrowsAsync<ArgumentException>(async () => await world.Npi.Dispatch.ConnectAsync(world.Npi.Client.Id, dns));
         Assert.Equal(0, world.Registration.OpenSockets);
     }
@@ -105,7 +105,7 @@ public sealed class SystemNetFacts
         ReadOnlyMemory<byte> slice = whole.AsMemory(11, 4000);
         var first = await ours.SendAsync(slice, cancellationToken: cancellation.Token);
         var second = await ours.SendAsync(WskBuf.CopyOf("hello\n"u8), cancellationToken: cancellation.Token);
-        var third = await ours.Send(whole.AsMemory(0, 10)).Timeout(Bound).FirstAsync(); // ReadOnlyMemory via the observable
+        var third = await ours.SendObservable(whole.AsMemory(0, 10)).Timeout(Bound).FirstAsync(); // ReadOnlyMemory via the observable
         Assert.Equal((NtStatus.Success, 4000L), (first.Status, first.Bytes));
         Assert.Equal((NtStatus.Success, 6L), (second.Status, second.Bytes));
         Assert.Equal((NtStatus.Success, 10L), (third.Status, third.Bytes));

@@ -119,7 +119,7 @@ public abstract class ThreeStepContract
                 ConnectCompletion completion;
                 if (rx)
                 {
-                    var observable = socket.Connect(target.Remote).Replay();
+                    var observable = socket.ConnectObservable(target.Remote).Replay();
                     observable.Connect();
                     World.Settle();
                     var all = All(observable);

@@ -1,3 +1,5 @@
+using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using Wsk.Core;
@@ -16,7 +18,7 @@ namespace Wsk.Shell;
 /// <param name="Violations">For a request rejected by validation, every rule it broke; otherwise empty.</param>
 public sealed record ConnectCompletion(
     NtStatus Status, WskConnectedSocket? Socket, NtStatus ReturnStatus,
-    IReadOnlyList<RuleViolation<ConnectRule>> Violations)
+    IReadOnlyList<RuleViolation<ConnectRule>> Violations) : IWskCompletion
 {
     /// <summary>True when the call returned STATUS_PENDING and the IRP completed later.</summary>
     public bool WasPending => ReturnStatus.IsPending;
@@ -25,7 +27,41 @@ public sealed record ConnectCompletion(
     [MemberNotNullWhen(true, nameof(Socket))]
     public bool IsSuccess => Status == NtStatus.Success && Socket is not null;
 
+    /// <inheritdoc/>
+    public bool IsRejected => Violations.Count > 0 || Violations is NotSubmitted<ConnectRule>;
+
     internal static ConnectCompletion From(
         Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<ConnectRule>> violations) =>
-        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned, violations);
+        new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Socket, returned,
+            NotSubmitted<ConnectRule>.Unless(irp, returned, violations));
+}
+
+/// <summary>
+/// The (empty) violation list of a call the calling contract answered with a status before submitting anything
+/// (rule ClientReleased): the list itself records that fact, so a completion needs no field for it.
+/// </summary>
+/// <typeparam name="TRule">The rules of the call.</typeparam>
+internal sealed class NotSubmitted<TRule> : IReadOnlyList<RuleViolation<TRule>>
+    where TRule : struct, Enum
+{
+    private static readonly NotSubmitted<TRule> Instance = new();
+
+    public int Count => 0;
+
+    public RuleViolation<TRule> this[int index] => throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>
+    /// <paramref name="violations"/>, or the not-submitted list when the call on <paramref name="irp"/> was refused
+    /// before submission.
+    /// </summary>
+    public static IReadOnlyList<RuleViolation<TRule>> Unless(
+        Irp irp, NtStatus returned, IReadOnlyList<RuleViolation<TRule>> violations) =>
+        violations.Count == 0 && irp.RefusedBeforeSubmission(returned) ? Instance : violations;
+
+    public IEnumerator<RuleViolation<TRule>> GetEnumerator()
+    {
+        yield break;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -10,8 +10,17 @@ namespace Wsk.Shell;
 /// <param name="ReturnStatus">
 /// What the call returned: the same status (completed inside the call) or STATUS_PENDING.
 /// </param>
-public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus)
+public sealed record IoCompletion(NtStatus Status, long Bytes, NtStatus ReturnStatus) : IWskCompletion
 {
+    /// <summary>
+    /// True when the socket refused the call at once for its arguments or its state: returned (not pending) with
+    /// STATUS_INVALID_PARAMETER (a malformed WSK_BUF), STATUS_NOT_SUPPORTED (a flag it does not offer) or
+    /// STATUS_INVALID_CONNECTION (after our disconnect). Making the same call again gives the same answer.
+    /// </summary>
+    public bool IsRejected =>
+        !ReturnStatus.IsPending && (Status == NtStatus.InvalidParameter || Status == NtStatus.NotSupported
+                                    || Status == NtStatus.InvalidConnection);
+
     internal static IoCompletion From(Irp irp, NtStatus returned) =>
         new(irp.FinalStatusOfFreshCall(returned), irp.IoStatus.Information is long bytes ? bytes : 0, returned);
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Threading;
 using Wsk.Core;
 
@@ -9,7 +11,10 @@ namespace Wsk.Shell;
 /// result built from the IRP, the return status and what else the call gave back (its detail), then completes. A
 /// failure is an <c>OnNext</c> with its status; only a caller bug (a <see cref="WskContractViolationException"/>) is an
 /// <c>OnError</c>. Disposing before the completion cancels the IRP, and a result that arrives nevertheless is handed to
-/// the orphan handler (a socket is closed, never leaked).
+/// the orphan handler (a socket is closed, never leaked). Without a scheduler the result is delivered on the thread
+/// that completed the IRP, which is the subscribing thread, inside <c>Subscribe</c>, when the call finished inside
+/// itself; with one, <c>OnNext</c>, <c>OnCompleted</c> and <c>OnError</c> are scheduled on it, never run inside
+/// <c>Subscribe</c>, and a subscriber that leaves before the scheduled delivery runs turns the result into an orphan.
 /// </summary>
 /// <typeparam name="TState">What the call needs (kept in a field, so no closure is allocated per
 /// observable).</typeparam>
@@ -24,20 +29,24 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     private readonly Func<TState, Irp, (NtStatus Returned, TDetail Detail)> _call;
     private readonly Func<Irp, NtStatus, TDetail, TResult> _result;
     private readonly Action<Irp>? _orphan;
+    private readonly IScheduler? _scheduler;
 
     public IrpObservable(TState state, Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call,
-        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan)
+        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan, IScheduler? scheduler)
     {
         _state = state;
         _call = call;
         _result = result;
         _orphan = orphan;
+        _scheduler = scheduler;
     }
 
     public IDisposable Subscribe(IObserver<TResult> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var subscription = new Subscription(this, observer);
+        var subscription = _scheduler is null
+            ? new Subscription(this, observer)
+            : new ScheduledSubscription(this, observer, _scheduler);
         subscription.Start();
         return subscription;
     }
@@ -45,10 +54,11 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     /// <summary>
     /// Joins two facts, each set once, with one CAS-guarded flag word: the call returned, and the IRP completed. The
     /// emission needs both (the return status is part of the result); disposal before emission turns it into an orphan.
+    /// This one delivers where the emission happens.
     /// </summary>
-    private sealed class Subscription : IDisposable
+    private class Subscription : IDisposable
     {
-        private const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8;
+        protected const int Returned = 1, Completed = 2, Emitted = 4, Disposed = 8, Handed = 16;
         private static readonly IrpCompletionRoutine OnIrpCompleted = static (_, context) =>
         {
             ((Subscription)context!).Set(Completed);
@@ -68,6 +78,10 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             _observer = observer;
         }
 
+        protected IObserver<TResult> Observer => _observer;
+
+        protected ref int Flags => ref _flags;
+
         public void Start()
         {
             _irp.SetCompletionRoutine(OnIrpCompleted, this);
@@ -77,7 +91,7 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
             }
             catch (WskContractViolationException e)
             {
-                _observer.OnError(e);
+                Violated(e);
                 return;
             }
             // Refused by the call gate with a status (no IRP completion will come): the return is the whole result.
@@ -87,14 +101,36 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
 
         public void Dispose()
         {
-            if (Set(Disposed) is { } old && (old & Completed) == 0)
-                _irp.Cancel();
+            if (Set(Disposed) is not { } old) return;
+            if ((old & Completed) == 0) _irp.Cancel();
+            else if ((old & Emitted) != 0) DisposedAfterEmission();
         }
+
+        /// <summary>The call threw for a caller bug: nothing was submitted; the error is the whole result.</summary>
+        protected virtual void Violated(WskContractViolationException error) => _observer.OnError(error);
+
+        /// <summary>Both facts are in and nobody left: the result goes to the observer.</summary>
+        protected virtual void OnEmitted() => Emit();
+
+        /// <summary>The subscriber left after the emission (nothing to do when it was delivered at once).</summary>
+        protected virtual void DisposedAfterEmission()
+        {
+        }
+
+        /// <summary>Delivers the result and the end of the stream.</summary>
+        protected void Emit()
+        {
+            _observer.OnNext(_owner._result(_irp, _returned, _detail));
+            _observer.OnCompleted();
+        }
+
+        /// <summary>Hands the result to the orphan handler: nobody will receive it.</summary>
+        protected void Orphan() => _owner._orphan?.Invoke(_irp);
 
         /// <summary>
         /// Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.
         /// </summary>
-        private int? Set(int flag)
+        protected int? Set(int flag)
         {
             int old, now;
             do
@@ -108,16 +144,74 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
 
             if ((now & Emitted) != 0 && (old & Emitted) == 0)
             {
-                _observer.OnNext(_owner._result(_irp, _returned, _detail));
-                _observer.OnCompleted();
+                OnEmitted();
             }
             else if ((now & (Completed | Disposed | Emitted)) == (Completed | Disposed)
                      && (old & (Completed | Disposed)) != (Completed | Disposed))
             {
                 // Nobody will receive this result: the subscriber left before the completion reached it.
-                _owner._orphan?.Invoke(_irp);
+                Orphan();
             }
             return old;
+        }
+    }
+
+    /// <summary>
+    /// A subscription that delivers on a scheduler: the emission schedules the delivery, and whichever comes first of
+    /// the delivery and a disposal sets Handed, so the result reaches the observer or the orphan handler, never both.
+    /// A contract violation is delivered the same way, so nothing at all runs inside <c>Subscribe</c>.
+    /// </summary>
+    private sealed class ScheduledSubscription : Subscription
+    {
+        private static readonly Func<IScheduler, ScheduledSubscription, IDisposable> Deliver = static (_, self) =>
+        {
+            self.Hand(toObserver: true);
+            return Disposable.Empty;
+        };
+
+        private readonly IScheduler _scheduler;
+        private WskContractViolationException? _error;
+        private IDisposable? _delivery;
+
+        public ScheduledSubscription(IrpObservable<TState, TDetail, TResult> owner, IObserver<TResult> observer,
+            IScheduler scheduler)
+            : base(owner, observer) => _scheduler = scheduler;
+
+        protected override void Violated(WskContractViolationException error)
+        {
+            _error = error;
+            Set(Completed);
+            Set(Returned);
+        }
+
+        protected override void OnEmitted() => Volatile.Write(ref _delivery, _scheduler.Schedule(this, Deliver));
+
+        protected override void DisposedAfterEmission()
+        {
+            Hand(toObserver: false);
+            Interlocked.Exchange(ref _delivery, null)?.Dispose();
+        }
+
+        /// <summary>
+        /// The scheduled delivery (<paramref name="toObserver"/>) or a disposal after emission: the first sets Handed
+        /// and decides where the result goes.
+        /// </summary>
+        private void Hand(bool toObserver)
+        {
+            int old;
+            do
+            {
+                old = Volatile.Read(ref Flags);
+                if ((old & Handed) != 0) return;
+                if (toObserver && (old & Disposed) != 0) return; // the disposal hands it to the orphan handler
+            }
+            while (Interlocked.CompareExchange(ref Flags, old | Handed, old) != old);
+            if (!toObserver)
+            {
+                if (_error is null) Orphan();
+            }
+            else if (_error is { } error) Observer.OnError(error);
+            else Emit();
         }
     }
 }
@@ -133,11 +227,11 @@ internal sealed class IrpObservable<TState, TResult> : IObservable<TResult>
     private readonly IrpObservable<StatusCall<TState, TResult>, Func<Irp, NtStatus, TResult>, TResult> _inner;
 
     public IrpObservable(TState state, Func<TState, Irp, NtStatus> call, Func<Irp, NtStatus, TResult> result,
-        Action<Irp>? orphan) =>
+        Action<Irp>? orphan, IScheduler? scheduler) =>
         // The result builder rides along as the detail, so no closure is made for it.
         _inner = new(new StatusCall<TState, TResult>(state, call, result),
             static (c, irp) => (c.Call(c.State, irp), c.Result), static (irp, returned, build) => build(irp, returned),
-            orphan);
+            orphan, scheduler);
 
     public IDisposable Subscribe(IObserver<TResult> observer) => _inner.Subscribe(observer);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Reactive.Concurrency;
 using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -8,19 +9,27 @@ namespace Wsk.Shell;
 /// <summary>Reactive and awaitable forms of a connected socket's calls.</summary>
 public static class WskSocketReactive
 {
-    /// <summary>A cold observable of one WskSend per subscription; dispose before completion cancels the IRP.</summary>
-    public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
-        Io(socket, irp => socket.WskSend(buffer, flags, irp));
+    /// <summary>
+    /// A cold observable of one WskSend per subscription; dispose before completion cancels the IRP. The completion
+    /// is delivered on <paramref name="scheduler"/>, or without one where the IRP completed (inside <c>Subscribe</c>
+    /// when the send finished inside the call).
+    /// </summary>
+    public static IObservable<IoCompletion> SendObservable(this WskConnectedSocket socket, WskBuf buffer,
+        uint flags = 0, IScheduler? scheduler = null) =>
+        Io(socket, irp => socket.WskSend(buffer, flags, irp), scheduler);
 
     /// <summary>A cold observable of one WskSend of <paramref name="data"/>, sent in place (not copied).</summary>
-    public static IObservable<IoCompletion> Send(this WskConnectedSocket socket, ReadOnlyMemory<byte> data,
-        uint flags = 0) => Send(socket, WskBuf.Of(data), flags);
+    public static IObservable<IoCompletion> SendObservable(this WskConnectedSocket socket, ReadOnlyMemory<byte> data,
+        uint flags = 0, IScheduler? scheduler = null) => SendObservable(socket, WskBuf.Of(data), flags, scheduler);
 
     /// <summary>
-    /// A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP.
+    /// A cold observable of one WskReceive per subscription; dispose before completion cancels the IRP. The
+    /// completion is delivered as
+    /// <see cref="SendObservable(WskConnectedSocket, WskBuf, uint, IScheduler?)"/> delivers it.
     /// </summary>
-    public static IObservable<IoCompletion> Receive(this WskConnectedSocket socket, WskBuf buffer, uint flags = 0) =>
-        Io(socket, irp => socket.WskReceive(buffer, flags, irp));
+    public static IObservable<IoCompletion> ReceiveObservable(this WskConnectedSocket socket, WskBuf buffer,
+        uint flags = 0, IScheduler? scheduler = null) =>
+        Io(socket, irp => socket.WskReceive(buffer, flags, irp), scheduler);
 
     /// <summary>
     /// Awaitable WskSend; cancelling the token cancels the IRP (STATUS_CANCELLED, or the real result).
@@ -80,11 +89,12 @@ public static class WskSocketReactive
         return new SocketEventStream(socket, eventMask);
     }
 
-    private static IObservable<IoCompletion> Io(WskConnectedSocket socket, Func<Irp, NtStatus> call)
+    private static IObservable<IoCompletion> Io(WskConnectedSocket socket, Func<Irp, NtStatus> call,
+        IScheduler? scheduler)
     {
         ArgumentNullException.ThrowIfNull(socket);
         return new IrpObservable<Func<Irp, NtStatus>, IoCompletion>(call, static (c, irp) => c(irp),
-            IoCompletion.From, null);
+            IoCompletion.From, null, scheduler);
     }
 
     private static async ValueTask<IoCompletion> Await(Func<Irp, NtStatus> call, CancellationToken cancellationToken)

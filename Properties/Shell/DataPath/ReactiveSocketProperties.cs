@@ -105,7 +105,7 @@ public class ReactiveSocketProperties : IDisposable
     {
         var (ours, peer) = _world.Pair();
         var message = new byte[] { 1, 2, 3, 4 };
-        var send = ours.Send(WskBuf.Of(message));
+        var send = ours.SendObservable(WskBuf.Of(message));
         var completions = new List<IoCompletion>();
         send.Subscribe(completions.Add);
         send.Subscribe(completions.Add); // cold: a second subscription is a second send

@@ -301,7 +301,7 @@ public sealed class CallGateFacts
         var results = new List<ConnectCompletion>();
         bool completed = false;
         Exception? error = null;
-        using (w.Dispatch.Connect(ConnectRequest.Tcp(released.Id, Remote)).Subscribe(results.Add, e => error = e, () => completed = true)) { }
+        using (w.Dispatch.ConnectObservable(ConnectRequest.Tcp(released.Id, Remote)).Subscribe(results.Add, e => error = e, () => completed = true)) { }
         Assert.Null(error);
         Assert.True(completed);
         var result = Assert.Single(results);
