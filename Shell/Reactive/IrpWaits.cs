@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -26,5 +27,22 @@ internal static class IrpWaits
             // nothing (this IRP is never reused).
             registration.Unregister();
         }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="irp"/> completes, for at most <paramref name="timeout"/> on <paramref name="time"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit) or until <paramref name="cancellationToken"/> is cancelled.
+    /// True when the IRP completed; the IRP itself is left as it is either way.
+    /// </summary>
+    internal static async ValueTask<bool> Within(Irp irp, TimeSpan timeout, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var completed = irp.WaitAsync().AsTask();
+        if (completed.IsCompleted) return true;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var limit = Task.Delay(timeout, time, stop.Token);
+        await Task.WhenAny(completed, limit).ConfigureAwait(false);
+        stop.Cancel(); // the timer goes with the wait that no longer needs it
+        return completed.IsCompleted;
     }
 }
