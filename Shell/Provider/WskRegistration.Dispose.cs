@@ -33,17 +33,10 @@ public sealed partial class WskRegistration : IDisposable, IAsyncDisposable
     public async Task<DeregisterResult> DeregisterAsync(TimeSpan timeout,
         CancellationToken cancellationToken = default)
     {
-        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout,
-                "the deregister timeout is not negative (or Timeout.InfiniteTimeSpan)");
-        var done = DeregisterAsync();
-        if (!done.IsCompleted)
-        {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(done, Task.Delay(timeout, Provider.Time, stop.Token)).ConfigureAwait(false);
-            stop.Cancel(); // the timer goes with the wait that no longer needs it
-        }
-        return Remaining(done.IsCompleted);
+        IrpWaits.CheckLimit(timeout, nameof(timeout));
+        bool deregistered = await IrpWaits.Within(DeregisterAsync(), timeout, Provider.Time, cancellationToken)
+            .ConfigureAwait(false);
+        return Remaining(deregistered);
     }
 
     /// <summary>

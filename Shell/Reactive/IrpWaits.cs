@@ -34,15 +34,27 @@ internal static class IrpWaits
     /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit) or until <paramref name="cancellationToken"/> is cancelled.
     /// True when the IRP completed; the IRP itself is left as it is either way.
     /// </summary>
-    internal static async ValueTask<bool> Within(Irp irp, TimeSpan timeout, TimeProvider time,
+    internal static ValueTask<bool> Within(Irp irp, TimeSpan timeout, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        Within(irp.WaitAsync().AsTask(), timeout, time, cancellationToken);
+
+    /// <summary>The same bounded wait for any task: true when <paramref name="task"/> ended within the limit.</summary>
+    internal static async ValueTask<bool> Within(Task task, TimeSpan timeout, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var completed = irp.WaitAsync().AsTask();
-        if (completed.IsCompleted) return true;
+        if (task.IsCompleted) return true;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var limit = Task.Delay(timeout, time, stop.Token);
-        await Task.WhenAny(completed, limit).ConfigureAwait(false);
+        await Task.WhenAny(task, Task.Delay(timeout, time, stop.Token)).ConfigureAwait(false);
         stop.Cancel(); // the timer goes with the wait that no longer needs it
-        return completed.IsCompleted;
+        return task.IsCompleted;
+    }
+
+    /// <summary>A limit is not negative, or it is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Any other negative limit.</exception>
+    internal static void CheckLimit(TimeSpan timeout, string parameter)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(parameter, timeout,
+                "a limit is not negative (or Timeout.InfiniteTimeSpan)");
     }
 }

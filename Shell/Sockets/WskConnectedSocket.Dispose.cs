@@ -60,9 +60,7 @@ public sealed partial class WskConnectedSocket : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">A negative timeout other than infinite.</exception>
     public async ValueTask DisposeAsync(TimeSpan disconnectTimeout, CancellationToken cancellationToken = default)
     {
-        if (disconnectTimeout < TimeSpan.Zero && disconnectTimeout != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(disconnectTimeout), disconnectTimeout,
-                "the disconnect timeout is not negative (or Timeout.InfiniteTimeSpan)");
+        IrpWaits.CheckLimit(disconnectTimeout, nameof(disconnectTimeout));
         if (IsClosed) return;
         if (!cancellationToken.IsCancellationRequested && disconnectTimeout != TimeSpan.Zero)
         {
