@@ -81,7 +81,7 @@ public sealed class LoopbackDisposalFacts
             peer.Shutdown(SocketShutdown.Send);
             var end = await socket.ReceiveAsync(WskBuf.Of(new byte[8]));
             Assert.Equal((NtStatus.Success, 0L), (end.Status, end.Bytes));
-            Assert.Equal(5L, (await socket.SendAsync(WskBuf.Of(new byte[] { 1, 2, 3, 4, 5 }))).Bytes);
+            Assert.Equal(5L, (await socket.SendAsync(WskBuf.Of(SocketDisposalFacts.Bytes(5)))).Bytes);
             await socket.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(2));
             var got = new byte[16];
             int total = 0, n;

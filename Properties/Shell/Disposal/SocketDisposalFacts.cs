@@ -75,11 +75,12 @@ public sealed class SocketDisposalFacts
         Assert.Equal(NtStatus.Success, socket.WskReceive(WskBuf.Of(new byte[8]), 0, end));
         Assert.Equal(0L, end.IoStatus.Information); // the peer's FIN (rule ZeroByteReceiveIsGracefulClose)
         var send = new Irp();
-        socket.WskSend(WskBuf.Of(new byte[] { 1, 2, 3 }), 0, send);
+        var data = Bytes(3); // 1, 2, 3, built at run time (the Coyote rewrite breaks constant array initialisers)
+        socket.WskSend(WskBuf.Of(data), 0, send);
         var disposed = socket.DisposeAsync().AsTask();
         DisposalRig.Within2s(disposed);
         Assert.Equal(3L, send.IoStatus.Information);
-        Assert.Equal(new byte[] { 1, 2, 3 }, peer.Read());
+        Assert.Equal(data, peer.Read());
         Assert.True(peer.SawFin);
         Assert.False(peer.SawReset); // disconnected both ways: graceful (rule CloseIsAbortiveUnlessDisconnected)
         Assert.True(socket.IsClosed);
@@ -138,7 +139,7 @@ public sealed class SocketDisposalFacts
             socket.Dispose(); // would wait for itself if Dispose waited here
             closedInside = rig.Registration.OpenSockets == 0;
         });
-        var wrote = Task.Run(() => peer.Write(new byte[] { 7 }));
+        var wrote = Task.Run(() => peer.Write(Bytes(1)));
         DisposalRig.Within2s(wrote);
         Assert.False(closedInside); // the close waited for the callback (rule CloseCompletesPending)
         Assert.True(socket.IsClosed);
@@ -178,4 +179,7 @@ public sealed class SocketDisposalFacts
         Assert.True(rig.Finish());
         Assert.Empty(rig.Verifier.Verify());
     }
+
+    /// <summary>1, 2, …, n.</summary>
+    internal static byte[] Bytes(int n) => Enumerable.Range(1, n).Select(i => (byte)i).ToArray();
 }
