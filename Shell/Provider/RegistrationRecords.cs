@@ -1,4 +1,6 @@
+using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Threading.Tasks;
 using Wsk.Core;
 
 namespace Wsk.Shell;
@@ -13,11 +15,23 @@ public sealed record WskClientDispatch(ushort Version = 0x0100);
 public sealed record WskClientNpi(object? ClientContext, WskClientDispatch Dispatch);
 
 /// <summary>
-/// WSK_PROVIDER_NPI: the client handle and the provider's dispatch table, from one successful capture.
+/// WSK_PROVIDER_NPI: the client handle and the provider's dispatch table, from one successful capture. Disposing it
+/// is WskReleaseProviderNPI, once: nothing happens when the capture was released already.
 /// </summary>
 /// <param name="Client">The WSK_CLIENT to pass to provider calls.</param>
 /// <param name="Dispatch">WSK_PROVIDER_DISPATCH.</param>
-public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispatch);
+public sealed record WskProviderNpi(WskClient Client, WskProviderDispatch Dispatch) : IDisposable, IAsyncDisposable
+{
+    /// <summary>Releases the capture (WskReleaseProviderNPI) unless it was released already.</summary>
+    public void Dispose() => Client.Registration.ReleaseIfLive(this);
+
+    /// <summary>The same as <see cref="Dispose"/>: a release never waits.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
+}
 
 /// <summary>The outcome of one capture: STATUS_SUCCESS with the NPI, or the status without one.</summary>
 /// <param name="Status">

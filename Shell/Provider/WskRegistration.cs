@@ -11,7 +11,7 @@ namespace Wsk.Shell;
 /// WSK_REGISTRATION: WskRegister, WskCaptureProviderNPI, WskReleaseProviderNPI, WskDeregister (rule RegistrationPairs).
 /// Every successful capture yields its own <see cref="WskClient"/> so that a call through a released one is caught.
 /// A capture waits (<see cref="WskWait"/>) while the provider is not attached, on the provider's clock.
-/// <see cref="WskDeregister"/> returns once every capture is released, every socket closed and every pending call
+/// <see cref="WskDeregister(Irql)"/> returns once every capture is released, every socket closed and every pending call
 /// completed, as WSK's does; it also ends waiting captures and WSK_TRANSPORT_LIST_CHANGE IRPs.
 /// </summary>
 public sealed partial class WskRegistration
@@ -60,7 +60,7 @@ public sealed partial class WskRegistration
     /// <summary>Captures waiting for the provider right now.</summary>
     public int WaitingCaptures => _waiters.Count;
 
-    /// <summary>True once <see cref="WskDeregister"/> has begun: captures are refused from then on.</summary>
+    /// <summary>True once <see cref="WskDeregister(Irql)"/> has begun: captures are refused from then on.</summary>
     public bool IsDeregistering
     {
         get { lock (_gate) return _deregistering; }
@@ -169,7 +169,7 @@ public sealed partial class WskRegistration
     }
 
     /// <summary>
-    /// WskDeregister without blocking: the task completes when <see cref="WskDeregister"/> would return.
+    /// WskDeregister without blocking: the task completes when <see cref="WskDeregister(Irql)"/> would return.
     /// </summary>
     public Task DeregisterAsync()
     {

@@ -17,11 +17,18 @@ public sealed partial class WskConnectedSocket
     /// any call after it, is a contract violation. No IRP returns STATUS_INVALID_PARAMETER and leaves the socket open.
     /// </summary>
     /// <exception cref="WskContractViolationException">A second close, or an IRP still in use.</exception>
-    public NtStatus WskCloseSocket(Irp? irp)
+    public NtStatus WskCloseSocket(Irp? irp) => Close(irp, ifOpen: false)!.Value;
+
+    /// <summary>
+    /// WskCloseSocket, or with <paramref name="ifOpen"/> (the dispose path) nothing at all, and null, when the socket
+    /// is already closed: decided under the socket's lock, so a dispose never closes twice.
+    /// </summary>
+    private NtStatus? Close(Irp? irp, bool ifOpen)
     {
         _registration.Verifier?.OnClosing(this);
-        var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided);
+        var close = Begin(irp, new SocketCommand(SocketCommandKind.Close), out var decided, ifOpen);
         if (decided.Kind == SocketEventKind.Refused) return decided.Status; // refused by the gate: nothing submitted
+        if (close is null) return null; // already closed, and the caller asked only if open
         List<SocketIo> pending;
         ITransportCancel? cancelRead;
         bool waitForCallbacks;

@@ -114,6 +114,8 @@ public sealed partial class WskConnectedSocket
             _events = _events with { InFlight = _events.InFlight | @event };
             dispatch = _dispatch;
         }
+        var outer = t_callbackOf;
+        t_callbackOf = this;
         try
         {
             returned = @event switch
@@ -125,6 +127,7 @@ public sealed partial class WskConnectedSocket
         }
         finally
         {
+            t_callbackOf = outer;
             CallbackReturned(@event);
         }
         return true;

@@ -117,13 +117,19 @@ public sealed partial class WskConnectedSocket
     /// under its lock (throws for a bug-check breach before anything is submitted), decides the command, submits the
     /// IRP and folds the decision into the state. The caller completes a refused command's IRP with its status. A
     /// missing IRP is refused by the gate: then <paramref name="decided"/> is Refused with STATUS_INVALID_PARAMETER and
-    /// the result is null (nothing was submitted, so <see cref="Refuse"/> completes nothing).
+    /// the result is null (nothing was submitted, so <see cref="Refuse"/> completes nothing). With
+    /// <paramref name="ifOpen"/>, a closed socket gets no check at all: the result is null and the event None.
     /// </summary>
-    private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided)
+    private Irp Begin(Irp? irp, SocketCommand command, out SocketEvent decided, bool ifOpen = false)
     {
         string call = CallName(command.Kind);
         lock (_gate)
         {
+            if (ifOpen && _state.Closed)
+            {
+                decided = default; // nothing to do, nothing checked: a dispose after close is no call
+                return null!;
+            }
             if (CallGate.EnterSocketCall(_registration, call, this, !_state.Closed, irp, irpRequired: true,
                 submit: false) is { } refused)
             {
