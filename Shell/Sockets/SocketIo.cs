@@ -27,14 +27,17 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
         Socket = socket;
         Irp = irp;
         Kind = kind;
-        Buffer = buffer;
+        // The slice only (a WskBuf is wider, and every call allocates one of these); a malformed buffer is refused
+        // before any byte moves, so it keeps none.
+        Memory = buffer.IsWellFormed ? buffer.Memory : default;
         Flags = flags;
     }
 
     public WskConnectedSocket Socket { get; }
     public Irp Irp { get; }
     public SocketIoKind Kind { get; }
-    public WskBuf Buffer { get; }
+    /// <summary>The bytes of the call's WSK_BUF (Offset and Length applied).</summary>
+    public System.Memory<byte> Memory { get; }
     public uint Flags { get; }
 
     /// <summary>Bytes moved so far (a WAITALL receive fills its buffer over several transport receives).</summary>
@@ -58,7 +61,7 @@ internal sealed class SocketIo : ITransportIoSink, IIrpCancelRoutine
 
     public bool WaitAll => Kind == SocketIoKind.Receive && (Flags & WskFlags.WaitAll) != 0;
 
-    public int Remaining => Buffer.Length - Transferred;
+    public int Remaining => Memory.Length - Transferred;
 
     /// <summary>Completes the IRP once; false when someone else already did.</summary>
     public bool TryComplete(NtStatus status, object? information)

@@ -52,7 +52,7 @@ public sealed partial class WskConnectedSocket
                     {
                         case ReaderEventKind.RetainedCopied:
                             var into = rx.ReceiveOf(e.Id);
-                            rx.Retained.Span[..e.Bytes].CopyTo(into.Buffer.Memory.Span[into.Transferred..]);
+                            rx.Retained.Span[..e.Bytes].CopyTo(into.Memory.Span[into.Transferred..]);
                             into.Transferred += e.Bytes;
                             rx.Retained = rx.Retained[e.Bytes..];
                             break;
@@ -147,7 +147,7 @@ public sealed partial class WskConnectedSocket
             switch (read.Target)
             {
                 case ReadTarget.Receive:
-                    target = into!.Buffer.Memory[read.Offset..];
+                    target = into!.Memory[read.Offset..];
                     sink = into;
                     break;
                 case ReadTarget.Indication:

@@ -70,7 +70,7 @@ public sealed partial class WskConnectedSocket
 
     private NtStatus StartSend(SocketIo io)
     {
-        var result = _connection.Send(io.Buffer.Memory, io);
+        var result = _connection.Send(io.Memory, io);
         if (!result.Status.IsPending)
         {
             FinishSend(io, result.Status, result.Bytes);
