@@ -2,15 +2,14 @@ using System;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Wsk.Core;
 
 /// <summary>
-/// The System.Net faces of a SOCKADDR: <see cref="IPAddress"/>, <see cref="IPEndPoint"/> and
-/// <see cref="SocketAddress"/>, both ways. Only an IPv6 address's sin6_flowinfo has no place in an
-/// <see cref="IPEndPoint"/>: that direction drops it, so its conversion operator is explicit. A
-/// <see cref="SocketAddress"/> carries every field, in the platform's own sockaddr bytes.
+/// The System.Net values of a SOCKADDR: <see cref="IPAddress"/> and <see cref="IPEndPoint"/>, both ways. Only an
+/// IPv6 address's sin6_flowinfo has no place in an <see cref="IPEndPoint"/>: that direction drops it, so its
+/// conversion operator is explicit. The platform's own sockaddr bytes (<c>SocketAddress</c>) depend on the operating
+/// system, so their conversion lives in the shell (<c>Wsk.Shell.SocketAddresses</c>).
 /// </summary>
 public abstract partial record SockAddr
 {
@@ -20,21 +19,6 @@ public abstract partial record SockAddr
     /// <summary>The address and port as an <see cref="IPEndPoint"/>; an IPv6 sin6_flowinfo is dropped.</summary>
     public IPEndPoint ToIPEndPoint() => new(ToIPAddress(), Port);
 
-    /// <summary>
-    /// The platform's sockaddr bytes: the runtime writes the family field in its own numbering (AF_INET6 is 10 on
-    /// Linux, 23 on Windows); port, address, flow information and scope follow in the layout both share.
-    /// </summary>
-    public SocketAddress ToSocketAddress()
-    {
-        bool v4 = Family == AddressFamilies.Inet;
-        int size = v4 ? SockAddrIn.Size : SockAddrIn6.Size;
-        var platform = new SocketAddress(v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6, size);
-        Span<byte> windows = stackalloc byte[SockAddrIn6.Size];
-        SockAddrCodec.Encode(this, windows, Family);
-        windows[2..size].CopyTo(platform.Buffer.Span[2..]);
-        return platform;
-    }
-
     /// <summary>An IPv4 or IPv6 address with <paramref name="port"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A port outside 0 to 65535.</exception>
     /// <exception cref="ArgumentException">An address of another family.</exception>
@@ -43,19 +27,17 @@ public abstract partial record SockAddr
         ArgumentNullException.ThrowIfNull(address);
         ushort checkedPort = CheckedPort(port);
         Span<byte> bytes = stackalloc byte[16];
-        return address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork when address.TryWriteBytes(bytes, out _) => SockAddrIn.From(bytes, checkedPort),
-            AddressFamily.InterNetworkV6 when address.TryWriteBytes(bytes, out _) =>
-                new SockAddrIn6(BinaryPrimitives.ReadUInt128BigEndian(bytes), checkedPort, 0, (uint)address.ScopeId),
-            _ => throw new ArgumentException(
-                $"WSK carries IPv4 and IPv6 addresses only, not {address.AddressFamily}.", nameof(address)),
-        };
+        if (!address.TryWriteBytes(bytes, out int written) || written is not (4 or 16))
+            throw new ArgumentException(
+                $"WSK carries IPv4 and IPv6 addresses only, not {address.AddressFamily}.", nameof(address));
+        return written == 4
+            ? SockAddrIn.From(bytes, checkedPort)
+            : new SockAddrIn6(BinaryPrimitives.ReadUInt128BigEndian(bytes), checkedPort, 0, (uint)address.ScopeId);
     }
 
     /// <summary>
     /// The address an <see cref="IPEndPoint"/> names. A <see cref="DnsEndPoint"/> names a host to resolve, which a
-    /// connect does not do: resolve it first (<see cref="Dns.GetHostAddressesAsync(string)"/>) and pass an address.
+    /// connect does not do: resolve it first (<c>Dns.GetHostAddressesAsync</c>) and pass an address.
     /// </summary>
     /// <exception cref="ArgumentException">A <see cref="DnsEndPoint"/> or any end point other than an
     /// <see cref="IPEndPoint"/>.</exception>
@@ -77,39 +59,9 @@ public abstract partial record SockAddr
     /// <summary>The <see cref="FromEndPoint"/> that answers false instead of throwing.</summary>
     public static bool TryFromEndPoint(EndPoint? endPoint, [NotNullWhen(true)] out SockAddr? address)
     {
-        address = endPoint is IPEndPoint ip
-                  && ip.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-            ? From(ip.Address, ip.Port)
-            : null;
+        // An IPEndPoint's address is always IPv4 or IPv6, and its port always in range.
+        address = endPoint is IPEndPoint ip ? From(ip.Address, ip.Port) : null;
         return address is not null;
-    }
-
-    /// <summary>
-    /// Reads the platform's sockaddr bytes (as <see cref="ToSocketAddress"/> writes them, or as the runtime fills
-    /// them), every field kept.
-    /// </summary>
-    /// <exception cref="ArgumentException">A family other than IPv4 and IPv6, or fewer bytes than its sockaddr.
-    /// </exception>
-    public static SockAddr FromSocketAddress(SocketAddress socketAddress)
-    {
-        ArgumentNullException.ThrowIfNull(socketAddress);
-        ushort family = socketAddress.Family switch
-        {
-            AddressFamily.InterNetwork => AddressFamilies.Inet,
-            AddressFamily.InterNetworkV6 => AddressFamilies.Inet6,
-            var other => throw new ArgumentException(
-                $"WSK carries IPv4 and IPv6 addresses only, not {other}.", nameof(socketAddress)),
-        };
-        int size = SockAddrCodec.SizeOf(family);
-        if (socketAddress.Size < size)
-        {
-            throw new ArgumentException($"A {socketAddress.Family} address needs {size} bytes, not "
-                + $"{socketAddress.Size}.", nameof(socketAddress));
-        }
-        Span<byte> windows = stackalloc byte[size];
-        socketAddress.Buffer.Span[..size].CopyTo(windows);
-        BinaryPrimitives.WriteUInt16LittleEndian(windows, family);
-        return SockAddrCodec.Decode(windows).Address!;
     }
 
     /// <summary>The <see cref="IPEndPoint"/> of <paramref name="address"/> (an IPv6 sin6_flowinfo is dropped).

@@ -6,6 +6,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
+using Wsk.Shell;
 using Xunit;
 
 namespace Wsk.Properties.Core;
@@ -89,8 +90,8 @@ public class SockAddrNetProperties
             return (sa.Size == windows.Length).Label($"size {sa.Size}")
                 .And((family == PlatformFamily(a)).Label($"family field {family}"))
                 .And(bytes.AsSpan(2).SequenceEqual(windows.AsSpan(2)).Label("port, flow, address, scope as in the Windows layout"))
-                .And((SockAddr.FromSocketAddress(sa) == a).Label("read back with every field"))
-                .And((SockAddr.FromSocketAddress(runtime) == WithoutFlow(a)).Label("reads what the runtime serializes"));
+                .And((SocketAddresses.FromSocketAddress(sa) == a).Label("read back with every field"))
+                .And((SocketAddresses.FromSocketAddress(runtime) == WithoutFlow(a)).Label("reads what the runtime serializes"));
         });
 
     [Fact]
@@ -102,7 +103,7 @@ public class SockAddrNetProperties
         if (OperatingSystem.IsLinux()) Assert.Equal(10, family);
         if (OperatingSystem.IsWindows()) Assert.Equal(23, family);
         Assert.Equal(23, SockAddrCodec.Encode(SockAddrIn6.Loopback(80))[0]); // the SOCKADDR WSK reads keeps Windows numbering
-        Assert.Equal(SockAddrIn6.Loopback(80), SockAddr.FromSocketAddress(sa));
+        Assert.Equal(SockAddrIn6.Loopback(80), SocketAddresses.FromSocketAddress(sa));
     }
 
     [Property(MaxTest = 300)]
@@ -137,7 +138,7 @@ public class SockAddrNetProperties
         Assert.Null(none);
         Assert.False(SockAddr.TryFromEndPoint(null, out _));
         var unix = new SocketAddress(AddressFamily.Unix, 110);
-        Assert.Throws<ArgumentException>(() => SockAddr.FromSocketAddress(unix));
+        Assert.Throws<ArgumentException>(() => SocketAddresses.FromSocketAddress(unix));
     }
 
     [Fact]

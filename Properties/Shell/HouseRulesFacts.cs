@@ -88,6 +88,18 @@ public sealed class HouseRulesFacts
         }
     }
 
+    [Fact]
+    public void Core_reaches_for_no_socket_clock_thread_file_or_console()
+    {
+        var outside = new Regex(@"using System\.(Net\.Sockets|Threading|IO)\b|\bConsole\.|DateTime\.(Utc)?Now|Stopwatch|"
+            + @"TimeProvider|\bTask\b|new Thread\(|\bThread\.|\bSocket\b|Environment\.", RegexOptions.CultureInvariant);
+        var reaching = SourcesUnder("Core")
+            .SelectMany(f => File.ReadAllLines(f).Select((l, i) => (File: Relative(f), Line: i + 1, Text: l)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && outside.IsMatch(l.Text))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}").ToArray();
+        Assert.True(reaching.Length == 0, string.Join(Environment.NewLine, reaching));
+    }
+
     [Theory]
     [InlineData("Core")]
     [InlineData("Shell")]
