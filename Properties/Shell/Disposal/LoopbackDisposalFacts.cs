@@ -1,8 +1,8 @@
 using System;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
 using Wsk.Core;
 using Wsk.Shell;
 using Xunit;
@@ -20,12 +20,16 @@ public sealed class LoopbackDisposalFacts
         {
             _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             _listener.Listen(4);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), out var registration);
+            // The shared provider's transport, waiting on virtual time: a disposal's limit passes when the fact says so.
+            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()),
+                new WskProvider(WskProvider.Shared.Transport, Time), out var registration);
             Registration = registration;
             Verifier.Attach(registration);
             registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
             Npi = npi!;
         }
+
+        public FakeTimeProvider Time { get; } = new();
 
         public WskRegistration Registration { get; }
         public WskProviderNpi Npi { get; }
@@ -101,10 +105,16 @@ public sealed class LoopbackDisposalFacts
             var send = new Irp();
             // More than loopback's socket buffers hold while the peer reads nothing: the send and so the graceful disconnect never finish.
             Assert.Equal(NtStatus.Pending, socket.WskSend(WskBuf.Of(new byte[64 << 20]), 0, send));
-            var clock = Stopwatch.StartNew();
-            await socket.DisposeAsync(TimeSpan.FromMilliseconds(300)).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-            clock.Stop();
-            Assert.InRange(clock.ElapsedMilliseconds, 250, 3000);
+            var disposing = socket.DisposeAsync(TimeSpan.FromMilliseconds(300)).AsTask();
+            // No virtual time has passed: the graceful part must still be waiting for a send that cannot finish.
+            Assert.False(await Task.WhenAny(disposing, Task.Delay(200)) == disposing, "ended before its limit");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5); // real time bounds the fact; the limit is virtual
+            while (!disposing.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                loopback.Time.Advance(TimeSpan.FromMilliseconds(300)); // the limit's timer may start after an advance
+                await Task.WhenAny(disposing, Task.Delay(20));
+            }
+            await disposing.WaitAsync(TimeSpan.FromSeconds(1));
             Assert.True(socket.IsClosed);
             Assert.Equal(NtStatus.Cancelled, send.IoStatus.Status);
         }
