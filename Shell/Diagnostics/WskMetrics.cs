@@ -25,7 +25,9 @@ internal sealed class WskMetrics
     private readonly Counter<long> _cancelled;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _received;
-    private long _openSockets;
+    // The registrations measured into this meter: the open-socket count is read from them when observed, so a
+    // connect pays no counter of its own for it.
+    private readonly ConditionalWeakTable<WskRegistration, object?> _registrations = new();
 
     private WskMetrics(Meter meter)
     {
@@ -44,7 +46,7 @@ internal sealed class WskMetrics
         _sent = meter.CreateCounter<long>("wsk.socket.sent", "By", "Bytes sent by completed WskSend IRPs.");
         _received = meter.CreateCounter<long>("wsk.socket.received", "By",
             "Bytes received by completed WskReceive IRPs and taken by receive callbacks.");
-        meter.CreateObservableUpDownCounter("wsk.socket.open", () => Volatile.Read(ref _openSockets), "{socket}",
+        meter.CreateObservableUpDownCounter("wsk.socket.open", OpenSockets, "{socket}",
             "Connected and unconnected sockets created and not yet closed.");
     }
 
@@ -101,11 +103,15 @@ internal sealed class WskMetrics
         if (bytes > 0 && _received.Enabled) _received.Add(bytes);
     }
 
-    /// <summary>A socket was created (the open-socket count the observable instrument reads).</summary>
-    public void SocketOpened() => Interlocked.Increment(ref _openSockets);
+    /// <summary>A registration whose open sockets the observable instrument counts.</summary>
+    public void Track(WskRegistration registration) => _registrations.AddOrUpdate(registration, null);
 
-    /// <summary>A socket was closed.</summary>
-    public void SocketClosed() => Interlocked.Decrement(ref _openSockets);
+    private long OpenSockets()
+    {
+        long open = 0;
+        foreach (var (registration, _) in _registrations) open += registration.OpenSockets;
+        return open;
+    }
 
     /// <summary>
     /// 10 µs to 50 s in 1-2-5 steps: an inline loopback connect takes tens of microseconds, a SYN timeout tens of

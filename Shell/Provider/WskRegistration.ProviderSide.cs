@@ -18,12 +18,10 @@ public sealed partial class WskRegistration
     internal void SocketOpened()
     {
         Interlocked.Increment(ref _sockets);
-        Provider.Metrics.SocketOpened();
     }
 
     internal void SocketClosed()
     {
-        Provider.Metrics.SocketClosed();
         if (Interlocked.Decrement(ref _sockets) == 0)
             lock (_gate) CheckDeregistered();
     }

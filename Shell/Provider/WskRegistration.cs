@@ -37,6 +37,7 @@ public sealed partial class WskRegistration
         _waiters = new CaptureWaiters(_gate);
         _listChanges = new TransportListChangeIrps(this, _gate);
         provider.Changed += OnProviderChanged;
+        provider.Metrics.Track(this); // the open-socket instrument reads OpenSockets from here
     }
 
     /// <summary>The client NPI given to WskRegister.</summary>
