@@ -88,6 +88,9 @@ public sealed partial class WskConnectedSocket
     /// <summary>Where this socket's measurements go: its provider's instruments.</summary>
     internal WskMetrics Metrics => _registration.Provider.Metrics;
 
+    /// <summary>The provider's clock (bounded waits of the socket's .NET forms run on it).</summary>
+    internal TimeProvider Time => _registration.Provider.Time;
+
     /// <summary>The connected peer's address, read now.</summary>
     public SockAddr? RemoteAddress
     {
