@@ -28,6 +28,8 @@ public sealed class ContractAgreesWithCode
         "StaticEventsStayEnabled", "IndicationAnswer", "PartialAcceptStopsIndications", "KeptIndicationReleased",
         "NullIndicationMeansDead", "IndicationsSerialized",
         "CancelReachesReceive", "WaitAllFillsOrSaysWhy", "BytesInOrder",
+        "StreamReadIsOneReceive", "StreamWriteIsOneSend", "StreamCancelLosesNoData", "StreamEndReadsZero", "StreamDisposeCloses",
+        "PipeBackpressure", "PipeEndCompletes", "PipeDisposeCloses",
         "TransportListQuery", "TransportListChange", "CacheSd", "ReleaseSd", "SdCachedUntilCompletion",
         "StaticCallbacksBeforeSockets", "TdiCallsBeforeSockets",
         "RegistrationPairs", "CaptureWait", "DeregisterWaitsForReleases", "DeregisterCancelsListChange", "NotReadyAfterDeregister",

@@ -9,7 +9,8 @@ public static class WskSocketStreams
     /// <paramref name="ownsSocket"/>).</summary>
     public static WskStream AsStream(this WskConnectedSocket socket, bool ownsSocket = true) => new(socket, ownsSocket);
 
-    /// <summary>A <see cref="WskDuplexPipe"/> over <paramref name="socket"/>, which the pipe owns from now on.</summary>
+    /// <summary>A <see cref="WskDuplexPipe"/> over <paramref name="socket"/>, which the pipe owns from now
+    /// on.</summary>
     public static WskDuplexPipe AsDuplexPipe(this WskConnectedSocket socket, PipeOptions? input = null,
         PipeOptions? output = null) => new(socket, input, output);
 }

@@ -8,23 +8,20 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary>
-/// A <see cref="Stream"/> over a connected <see cref="WskConnectedSocket"/>, for everything that takes one
+/// <summary> A <see cref="Stream"/> over a connected <see cref="WskConnectedSocket"/>, for everything that takes one
 /// (<c>SslStream</c>, <c>SocketsHttpHandler.ConnectCallback</c>, protocol libraries): each read is one WskReceive, each
-/// write one WskSend of the caller's memory, in place. It keeps one IRP per direction and reuses it, so a read or a write
-/// that completes inside the call allocates nothing here (rules StreamReadIsOneReceive, StreamWriteIsOneSend).
-/// </summary>
-/// <remarks>
-/// <para>As <c>NetworkStream</c>: one read and one write may run at the same time; a second read (or write) while one
-/// is in progress throws <see cref="NotSupportedException"/>. A read returns at least one byte, or 0 once the peer
-/// shut down gracefully (and every read after that returns 0 too); a read into an empty buffer returns 0 at once.
-/// Cancelling a call's token cancels that call's IRP: the call throws <see cref="OperationCanceledException"/>, unless
-/// the IRP completed with data first, which is then returned (rule StreamCancelLosesNoData). A failure status throws
-/// <see cref="IOException"/> with the status in a <see cref="WskStatusException"/> as its inner exception.</para>
-/// <para><see cref="Stream.Dispose()"/> ends the outgoing stream (a graceful WskDisconnect: the peer reads every byte
-/// written, then the end) and closes the socket, when the stream owns it (rule StreamDisposeCloses);
-/// <see cref="DisposeAsync"/> lets that disconnect run for up to
-/// <see cref="WskConnectedSocket.DefaultDisconnectTimeout"/> first, as the socket's own <c>DisposeAsync</c> does.</para>
+/// write one WskSend of the caller's memory, in place. It keeps one IRP per direction and reuses it, so a read or a
+/// write that completes inside the call allocates nothing here (rules StreamReadIsOneReceive, StreamWriteIsOneSend).
+/// </summary> <remarks> <para>As <c>NetworkStream</c>: one read and one write may run at the same time; a second read
+/// (or write) while one is in progress throws <see cref="NotSupportedException"/>. A read returns at least one byte, or
+/// 0 once the peer shut down gracefully (and every read after that returns 0 too); a read into an empty buffer returns
+/// 0 at once. Cancelling a call's token cancels that call's IRP: the call throws <see
+/// cref="OperationCanceledException"/>, unless the IRP completed with data first, which is then returned (rule
+/// StreamCancelLosesNoData). A failure status throws <see cref="IOException"/> with the status in a <see
+/// cref="WskStatusException"/> as its inner exception.</para> <para><see cref="Stream.Dispose()"/> ends the outgoing
+/// stream (a graceful WskDisconnect: the peer reads every byte written, then the end) and closes the socket, when the
+/// stream owns it (rule StreamDisposeCloses); <see cref="DisposeAsync"/> lets that disconnect run for up to <see
+/// cref="WskConnectedSocket.DefaultDisconnectTimeout"/> first, as the socket's own <c>DisposeAsync</c> does.</para>
 /// </remarks>
 public sealed class WskStream : Stream
 {
@@ -36,9 +33,9 @@ public sealed class WskStream : Stream
     private int _writing;
     private int _disposed;
 
-    /// <summary>A stream over <paramref name="socket"/>; disposing it closes the socket when <paramref name="ownsSocket"/>.</summary>
-    /// <param name="socket">A connected socket the stream reads and writes through.</param>
-    /// <param name="ownsSocket">True (the default): the stream's dispose closes the socket.</param>
+    /// <summary>A stream over <paramref name="socket"/>; disposing it closes the socket when <paramref
+    /// name="ownsSocket"/>.</summary> <param name="socket">A connected socket the stream reads and writes
+    /// through.</param> <param name="ownsSocket">True (the default): the stream's dispose closes the socket.</param>
     /// <exception cref="ArgumentNullException"><paramref name="socket"/> is null.</exception>
     public WskStream(WskConnectedSocket socket, bool ownsSocket = true)
     {
@@ -56,7 +53,8 @@ public sealed class WskStream : Stream
     private void EnsureUsable()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (_socket.IsClosed) throw new ObjectDisposedException(_socket.ToString(), "the socket under this stream is closed");
+        if (_socket.IsClosed)
+            throw new ObjectDisposedException(_socket.ToString(), "the socket under this stream is closed");
     }
 
     /// <summary>True until the stream is disposed.</summary>
@@ -80,14 +78,12 @@ public sealed class WskStream : Stream
         set => throw new NotSupportedException("a connection has no position");
     }
 
-    /// <summary>
-    /// Reads what has arrived (at least one byte) into <paramref name="buffer"/>: one WskReceive. Returns 0 once the
-    /// peer shut down gracefully, and at once for an empty buffer.
-    /// </summary>
-    /// <exception cref="OperationCanceledException">The token was cancelled before data arrived.</exception>
-    /// <exception cref="IOException">The receive failed (a reset, for one); the inner exception holds the status.</exception>
-    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
-    /// <exception cref="NotSupportedException">Another read is in progress.</exception>
+    /// <summary> Reads what has arrived (at least one byte) into <paramref name="buffer"/>: one WskReceive. Returns 0
+    /// once the peer shut down gracefully, and at once for an empty buffer. </summary> <exception
+    /// cref="OperationCanceledException">The token was cancelled before data arrived.</exception> <exception
+    /// cref="IOException">The receive failed (a reset, for one); the inner exception holds the status.</exception>
+    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception> <exception
+    /// cref="NotSupportedException">Another read is in progress.</exception>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
@@ -106,14 +102,12 @@ public sealed class WskStream : Stream
         return new ValueTask<int>((int)Outcome(_readIrp, returned, cancellationToken, "receive"));
     }
 
-    /// <summary>
-    /// Writes every byte of <paramref name="buffer"/>: one WskSend of the caller's memory, which the socket holds until
-    /// the write completes. An empty buffer writes nothing.
-    /// </summary>
-    /// <exception cref="OperationCanceledException">The token was cancelled before the bytes were handed over.</exception>
-    /// <exception cref="IOException">The send failed; the inner exception holds the status.</exception>
-    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
-    /// <exception cref="NotSupportedException">Another write is in progress.</exception>
+    /// <summary> Writes every byte of <paramref name="buffer"/>: one WskSend of the caller's memory, which the socket
+    /// holds until the write completes. An empty buffer writes nothing. </summary> <exception
+    /// cref="OperationCanceledException">The token was cancelled before the bytes were handed over.</exception>
+    /// <exception cref="IOException">The send failed; the inner exception holds the status.</exception> <exception
+    /// cref="ObjectDisposedException">The stream was disposed.</exception> <exception
+    /// cref="NotSupportedException">Another write is in progress.</exception>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
@@ -168,7 +162,8 @@ public sealed class WskStream : Stream
         finally { ArrayPool<byte>.Shared.Return(rented); }
     }
 
-    /// <summary>Writes as <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> does, blocking the thread.</summary>
+    /// <summary>Writes as <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> does, blocking the
+    /// thread.</summary>
     public override void Write(byte[] buffer, int offset, int count)
     {
         ValidateBufferArguments(buffer, offset, count);
@@ -198,16 +193,15 @@ public sealed class WskStream : Stream
 
     /// <summary>Not supported: a connection cannot seek.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("a connection cannot seek");
+    public override long Seek(long offset, SeekOrigin origin) =>
+        throw new NotSupportedException("a connection cannot seek");
 
     /// <summary>Not supported: a connection has no length.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     public override void SetLength(long value) => throw new NotSupportedException("a connection has no length");
 
-    /// <summary>
-    /// Marks the stream disposed; when it owns the socket, ends the outgoing stream gracefully (the FIN after every byte
-    /// written) and closes the socket (WskCloseSocket, which cancels a read still pending).
-    /// </summary>
+    /// <summary> Marks the stream disposed; when it owns the socket, ends the outgoing stream gracefully (the FIN after
+    /// every byte written) and closes the socket (WskCloseSocket, which cancels a read still pending). </summary>
     protected override void Dispose(bool disposing)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0 || !disposing || !_ownsSocket) return;
@@ -229,13 +223,15 @@ public sealed class WskStream : Stream
         return _socket.DisposeAsync();
     }
 
-    /// <summary>Which socket the stream is over: <c>WskStream over WskConnectedSocket 127.0.0.1:40112 -> …</c>.</summary>
+    /// <summary>Which socket the stream is over: <c>WskStream over WskConnectedSocket 127.0.0.1:40112 ->
+    /// …</c>.</summary>
     public override string ToString() => $"{nameof(WskStream)} over {_socket}";
 
     private static void Enter(ref int flag, string what)
     {
         if (Interlocked.Exchange(ref flag, 1) != 0)
-            throw new NotSupportedException($"a {what} is already in progress on this stream: one at a time per direction");
+            throw new NotSupportedException(
+                $"a {what} is already in progress on this stream: one at a time per direction");
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
