@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace Wsk.Core;
+
+/// <summary>The order a Happy Eyeballs connect tries its addresses in.</summary>
+public static class EyeballsOrder
+{
+    /// <summary>
+    /// Sorts by family, alternating, <paramref name="firstCount"/> of <paramref name="first"/> first; each family
+    /// keeps its own order (rule EyeballsInterleave).
+    /// </summary>
+    public static ImmutableArray<SockAddr> Interleave(IEnumerable<SockAddr> addresses, ushort first, int firstCount)
+    {
+        var list = addresses.ToList();
+        var a = new Queue<SockAddr>(list.Where(x => x.Family == first));
+        var b = new Queue<SockAddr>(list.Where(x => x.Family != first));
+        var result = ImmutableArray.CreateBuilder<SockAddr>(list.Count);
+        for (int i = 0; i < firstCount && a.Count > 0; i++) result.Add(a.Dequeue());
+        while (a.Count > 0 || b.Count > 0)
+        {
+            if (b.Count > 0) result.Add(b.Dequeue());
+            if (a.Count > 0) result.Add(a.Dequeue());
+        }
+        return result.MoveToImmutable();
+    }
+}
