@@ -8,16 +8,19 @@ using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary> An <see cref="IDuplexPipe"/> over a connected <see cref="WskConnectedSocket"/>: a receive loop fills <see
+/// <summary>
+/// An <see cref="IDuplexPipe"/> over a connected <see cref="WskConnectedSocket"/>: a receive loop fills <see
 /// cref="Input"/> (one WskReceive at a time straight into the pipe's memory) and a send loop drains <see
 /// cref="Output"/> (one WskSend per segment, in place). Backpressure both ways (rule PipeBackpressure): the receive
 /// loop posts no receive while the unread input is at the pipe's pause threshold, so a reader that stops holds the peer
 /// back through TCP's window; a writer's <c>FlushAsync</c> waits while the unsent output is at its threshold.
-/// </summary> <remarks> The peer's graceful shutdown completes <see cref="Input"/> (a read then sees
-/// <c>IsCompleted</c>); a receive failure completes it with an <see cref="IOException"/>. Completing <see
-/// cref="Output"/> sends what is left, then ends the outgoing stream (a graceful WskDisconnect). A send failure
-/// completes the output's reader with an <see cref="IOException"/>, which the writer's next flush throws. Disposing
-/// closes the socket (rule PipeDisposeCloses). </remarks>
+/// </summary>
+/// <remarks>
+/// The peer's graceful shutdown completes <see cref="Input"/> (a read then sees <c>IsCompleted</c>); a receive failure
+/// completes it with an <see cref="IOException"/>. Completing <see cref="Output"/> sends what is left, then ends the
+/// outgoing stream (a graceful WskDisconnect). A send failure completes the output's reader with an <see
+/// cref="IOException"/>, which the writer's next flush throws. Disposing closes the socket (rule PipeDisposeCloses).
+/// </remarks>
 public sealed class WskDuplexPipe : IDuplexPipe, IDisposable, IAsyncDisposable
 {
     private readonly WskConnectedSocket _socket;
@@ -31,13 +34,17 @@ public sealed class WskDuplexPipe : IDuplexPipe, IDisposable, IAsyncDisposable
     private readonly object _calls = new();
     private bool _disposed;
 
-    /// <summary> A pipe over <paramref name="socket"/>, which it owns from now on; its loops start at once. </summary>
-    /// <param name="socket">A connected socket.</param> <param name="input">Options of the input pipe (its pause
-    /// threshold bounds unread input), or the defaults.</param> <param name="output">Options of the output pipe (its
-    /// pause threshold bounds unsent output), or the defaults.</param> <param name="minimumReceiveSize">The least room
-    /// each receive asks of the input pipe (default 4 KiB).</param> <exception cref="ArgumentNullException"><paramref
-    /// name="socket"/> is null.</exception> <exception cref="ArgumentOutOfRangeException"><paramref
-    /// name="minimumReceiveSize"/> is not positive.</exception>
+    /// <summary>
+    /// A pipe over <paramref name="socket"/>, which it owns from now on; its loops start at once.
+    /// </summary>
+    /// <param name="socket">A connected socket.</param>
+    /// <param name="input">Options of the input pipe (its pause threshold bounds unread input), or the
+    /// defaults.</param>
+    /// <param name="output">Options of the output pipe (its pause threshold bounds unsent output), or the
+    /// defaults.</param>
+    /// <param name="minimumReceiveSize">The least room each receive asks of the input pipe (default 4 KiB).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="socket"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minimumReceiveSize"/> is not positive.</exception>
     public WskDuplexPipe(WskConnectedSocket socket, PipeOptions? input = null, PipeOptions? output = null,
         int minimumReceiveSize = 4096)
     {

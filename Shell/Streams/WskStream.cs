@@ -1,36 +1,40 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
 
 namespace Wsk.Shell;
 
-/// <summary> A <see cref="Stream"/> over a connected <see cref="WskConnectedSocket"/>, for everything that takes one
+/// <summary>
+/// A <see cref="Stream"/> over a connected <see cref="WskConnectedSocket"/>, for everything that takes one
 /// (<c>SslStream</c>, <c>SocketsHttpHandler.ConnectCallback</c>, protocol libraries): each read is one WskReceive, each
 /// write one WskSend of the caller's memory, in place. It keeps one IRP per direction and reuses it, so a read or a
 /// write that completes inside the call allocates nothing here (rules StreamReadIsOneReceive, StreamWriteIsOneSend).
-/// </summary> <remarks> <para>As <c>NetworkStream</c>: one read and one write may run at the same time; a second read
-/// (or write) while one is in progress throws <see cref="NotSupportedException"/>. A read returns at least one byte, or
-/// 0 once the peer shut down gracefully (and every read after that returns 0 too); a read into an empty buffer returns
-/// 0 at once. Cancelling a call's token cancels that call's IRP: the call throws <see
-/// cref="OperationCanceledException"/>, unless the IRP completed with data first, which is then returned (rule
-/// StreamCancelLosesNoData). A failure status throws <see cref="IOException"/> with the status in a <see
-/// cref="WskStatusException"/> as its inner exception.</para> <para><see cref="Stream.Dispose()"/> ends the outgoing
-/// stream (a graceful WskDisconnect: the peer reads every byte written, then the end) and closes the socket, when the
-/// stream owns it (rule StreamDisposeCloses); <see cref="DisposeAsync"/> lets that disconnect run for up to <see
-/// cref="WskConnectedSocket.DefaultDisconnectTimeout"/> first, as the socket's own <c>DisposeAsync</c> does.</para>
+/// </summary>
+/// <remarks>
+/// <para>
+/// As <c>NetworkStream</c>: one read and one write may run at the same time; a second read (or write) while one is in
+/// progress throws <see cref="NotSupportedException"/>. A read returns at least one byte, or 0 once the peer shut down
+/// gracefully (and every read after that returns 0 too); a read into an empty buffer returns 0 at once. Cancelling a
+/// call's token cancels that call's IRP: the call throws <see cref="OperationCanceledException"/>, unless the IRP
+/// completed with data first, which is then returned (rule StreamCancelLosesNoData). A failure status throws <see
+/// cref="IOException"/> with the status in a <see cref="WskStatusException"/> as its inner exception.
+/// </para>
+/// <para>
+/// <see cref="Stream.Dispose()"/> ends the outgoing stream (a graceful WskDisconnect: the peer reads every byte
+/// written, then the end) and closes the socket, when the stream owns it (rule StreamDisposeCloses); <see
+/// cref="DisposeAsync"/> lets that disconnect run for up to <see cref="WskConnectedSocket.DefaultDisconnectTimeout"/>
+/// first, as the socket's own <c>DisposeAsync</c> does.
+/// </para>
 /// </remarks>
-public sealed class WskStream : Stream
+public sealed partial class WskStream : Stream
 {
     private readonly WskConnectedSocket _socket;
     private readonly bool _ownsSocket;
-    private readonly Irp _readIrp = new();
-    private readonly Irp _writeIrp = new();
-    private int _reading;
-    private int _writing;
+    private readonly StreamCall _read;
+    private readonly StreamCall _write;
     private int _disposed;
 
     /// <summary>A stream over <paramref name="socket"/>; disposing it closes the socket when <paramref
@@ -42,6 +46,8 @@ public sealed class WskStream : Stream
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
         _ownsSocket = ownsSocket;
+        _read = new StreamCall(this, "receive");
+        _write = new StreamCall(this, "send");
     }
 
     /// <summary>The socket the stream reads and writes through.</summary>
@@ -78,52 +84,58 @@ public sealed class WskStream : Stream
         set => throw new NotSupportedException("a connection has no position");
     }
 
-    /// <summary> Reads what has arrived (at least one byte) into <paramref name="buffer"/>: one WskReceive. Returns 0
-    /// once the peer shut down gracefully, and at once for an empty buffer. </summary> <exception
-    /// cref="OperationCanceledException">The token was cancelled before data arrived.</exception> <exception
-    /// cref="IOException">The receive failed (a reset, for one); the inner exception holds the status.</exception>
-    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception> <exception
-    /// cref="NotSupportedException">Another read is in progress.</exception>
+    /// <summary>
+    /// Reads what has arrived (at least one byte) into <paramref name="buffer"/>: one WskReceive. Returns 0 once the
+    /// peer shut down gracefully, and at once for an empty buffer.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before data arrived.</exception>
+    /// <exception cref="IOException">The receive failed (a reset, for one); the inner exception holds the
+    /// status.</exception>
+    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
+    /// <exception cref="NotSupportedException">Another read is in progress.</exception>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
         if (buffer.Length == 0) return new ValueTask<int>(0);
-        Enter(ref _reading, "read");
+        _read.Enter("read");
         NtStatus returned;
-        try { returned = _socket.WskReceive(WskBuf.Of(buffer), 0, _readIrp); }
+        try { returned = _socket.WskReceive(WskBuf.Of(buffer), 0, _read.Irp); }
         catch
         {
-            Volatile.Write(ref _reading, 0);
+            _read.Exit();
             throw;
         }
-        if (returned.IsPending) return AwaitRead(cancellationToken);
-        Volatile.Write(ref _reading, 0);
-        return new ValueTask<int>((int)Outcome(_readIrp, returned, cancellationToken, "receive"));
+        if (returned.IsPending) return new ValueTask<int>(_read, _read.AwaitPending(cancellationToken));
+        _read.Exit();
+        return new ValueTask<int>((int)Outcome(_read.Irp, returned, cancellationToken, "receive"));
     }
 
-    /// <summary> Writes every byte of <paramref name="buffer"/>: one WskSend of the caller's memory, which the socket
-    /// holds until the write completes. An empty buffer writes nothing. </summary> <exception
-    /// cref="OperationCanceledException">The token was cancelled before the bytes were handed over.</exception>
-    /// <exception cref="IOException">The send failed; the inner exception holds the status.</exception> <exception
-    /// cref="ObjectDisposedException">The stream was disposed.</exception> <exception
-    /// cref="NotSupportedException">Another write is in progress.</exception>
+    /// <summary>
+    /// Writes every byte of <paramref name="buffer"/>: one WskSend of the caller's memory, which the socket holds until
+    /// the write completes. An empty buffer writes nothing.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the bytes were handed
+    /// over.</exception>
+    /// <exception cref="IOException">The send failed; the inner exception holds the status.</exception>
+    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
+    /// <exception cref="NotSupportedException">Another write is in progress.</exception>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
         if (buffer.Length == 0) return ValueTask.CompletedTask;
-        Enter(ref _writing, "write");
+        _write.Enter("write");
         NtStatus returned;
-        try { returned = _socket.WskSend(WskBuf.Of(buffer), 0, _writeIrp); }
+        try { returned = _socket.WskSend(WskBuf.Of(buffer), 0, _write.Irp); }
         catch
         {
-            Volatile.Write(ref _writing, 0);
+            _write.Exit();
             throw;
         }
-        if (returned.IsPending) return AwaitWrite(cancellationToken);
-        Volatile.Write(ref _writing, 0);
-        Outcome(_writeIrp, returned, cancellationToken, "send");
+        if (returned.IsPending) return new ValueTask(_write, _write.AwaitPending(cancellationToken));
+        _write.Exit();
+        Outcome(_write.Irp, returned, cancellationToken, "send");
         return ValueTask.CompletedTask;
     }
 
@@ -200,8 +212,10 @@ public sealed class WskStream : Stream
     /// <exception cref="NotSupportedException">Always.</exception>
     public override void SetLength(long value) => throw new NotSupportedException("a connection has no length");
 
-    /// <summary> Marks the stream disposed; when it owns the socket, ends the outgoing stream gracefully (the FIN after
-    /// every byte written) and closes the socket (WskCloseSocket, which cancels a read still pending). </summary>
+    /// <summary>
+    /// Marks the stream disposed; when it owns the socket, ends the outgoing stream gracefully (the FIN after every
+    /// byte written) and closes the socket (WskCloseSocket, which cancels a read still pending).
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0 || !disposing || !_ownsSocket) return;
@@ -227,49 +241,8 @@ public sealed class WskStream : Stream
     /// …</c>.</summary>
     public override string ToString() => $"{nameof(WskStream)} over {_socket}";
 
-    private static void Enter(ref int flag, string what)
-    {
-        if (Interlocked.Exchange(ref flag, 1) != 0)
-            throw new NotSupportedException(
-                $"a {what} is already in progress on this stream: one at a time per direction");
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> AwaitRead(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Completion(_readIrp, cancellationToken).ConfigureAwait(false);
-            return (int)Outcome(_readIrp, NtStatus.Pending, cancellationToken, "receive");
-        }
-        finally { Volatile.Write(ref _reading, 0); }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitWrite(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Completion(_writeIrp, cancellationToken).ConfigureAwait(false);
-            Outcome(_writeIrp, NtStatus.Pending, cancellationToken, "send");
-        }
-        finally { Volatile.Write(ref _writing, 0); }
-    }
-
-    /// <summary>The IRP's completion; the token, while it waits, cancels the IRP (rule CancelCompletesOnce).</summary>
-    private static ValueTask<IoStatus> Completion(Irp irp, CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled ? WithCancel(irp, cancellationToken) : irp.WaitAsync();
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<IoStatus> WithCancel(Irp irp, CancellationToken cancellationToken)
-    {
-        var registration = cancellationToken.Register(static state => ((Irp)state!).Cancel(), irp);
-        try { return await irp.WaitAsync().ConfigureAwait(false); }
-        finally { registration.Unregister(); } // a cancel still running finds the IRP completed and does nothing
-    }
-
     /// <summary>The bytes a completed call moved, or the exception its status stands for.</summary>
-    private long Outcome(Irp irp, NtStatus returned, CancellationToken cancellationToken, string call)
+    internal long Outcome(Irp irp, NtStatus returned, CancellationToken cancellationToken, string call)
     {
         var status = irp.IoStatus.Status;
         long bytes = irp.IoStatus.Information is long n ? n : 0;

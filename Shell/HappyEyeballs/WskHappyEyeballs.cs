@@ -1,0 +1,105 @@
+using System;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Core;
+
+namespace Wsk.Shell;
+
+/// <summary>
+/// A connect by name that races the addresses as RFC 8305 says (Happy Eyeballs): the AAAA and A lookups at once, a
+/// resolution delay when A answers first, the addresses alternated by family (IPv6 first), a new attempt every
+/// attempt delay while none has connected, each attempt one WskSocketConnect IRP; the first to connect wins, every
+/// other attempt is cancelled and a loser that connected anyway is closed.
+/// </summary>
+public static class WskHappyEyeballs
+{
+    /// <summary>
+    /// Connects to <paramref name="port"/> at the addresses <paramref name="lookups"/> gives. Cancelling the token
+    /// cancels every lookup and attempt: STATUS_CANCELLED, unless an attempt had already won (the socket is then the
+    /// caller's). Never throws for a failed connect.
+    /// </summary>
+    /// <param name="dispatch">The provider dispatch every attempt goes through.</param>
+    /// <param name="client">The client making the attempts.</param>
+    /// <param name="lookups">Where the addresses come from, one family at a time.</param>
+    /// <param name="port">The port to connect to (1 to 65535).</param>
+    /// <param name="options">Timings and order, RFC 8305's recommendations by default.</param>
+    /// <param name="scheduler">Where the delays run (a virtual clock in tests); the default scheduler if null.</param>
+    /// <param name="onStep">Called with every step (lookups, attempts, timers, the outcome), as it happens.</param>
+    /// <param name="cancellationToken">Cancels the whole connect.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is not 1 to 65535.</exception>
+    public static Task<EyeballsCompletion> ConnectAsync(this WskProviderDispatch dispatch, ClientId client,
+        IEyeballsLookups lookups, int port, HappyEyeballsOptions? options = null, IScheduler? scheduler = null,
+        Action<EyeballsStep>? onStep = null, CancellationToken cancellationToken = default)
+    {
+        var runner = Runner(dispatch, client, lookups, port, options, scheduler, onStep);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(static r => ((EyeballsRunner)r!).Cancel(), runner);
+            runner.Result.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Unregister(), registration,
+                TaskScheduler.Default);
+        }
+        runner.Start();
+        return runner.Result;
+    }
+
+    /// <summary>
+    /// A cold observable of one connect per subscription; disposing before the outcome cancels it, and a socket that
+    /// connected after its subscriber left is closed. The completion is delivered where it was decided, or on
+    /// <paramref name="observeOn"/>.
+    /// </summary>
+    /// <param name="dispatch">The provider dispatch every attempt goes through.</param>
+    /// <param name="client">The client making the attempts.</param>
+    /// <param name="lookups">Where the addresses come from, one family at a time.</param>
+    /// <param name="port">The port to connect to (1 to 65535).</param>
+    /// <param name="options">Timings and order, RFC 8305's recommendations by default.</param>
+    /// <param name="scheduler">Where the delays run (a virtual clock in tests); the default scheduler if null.</param>
+    /// <param name="onStep">Called with every step, as it happens.</param>
+    /// <param name="observeOn">Where the completion is delivered, or null.</param>
+    public static IObservable<EyeballsCompletion> ConnectObservable(this WskProviderDispatch dispatch, ClientId client,
+        IEyeballsLookups lookups, int port, HappyEyeballsOptions? options = null, IScheduler? scheduler = null,
+        Action<EyeballsStep>? onStep = null, IScheduler? observeOn = null)
+    {
+        CheckPort(port);
+        var connects = Observable.Create<EyeballsCompletion>(observer =>
+        {
+            var runner = Runner(dispatch, client, lookups, port, options, scheduler, onStep);
+            int left = 0;
+            runner.Result.ContinueWith(t =>
+            {
+                var completion = t.Result;
+                if (Volatile.Read(ref left) == 1)
+                {
+                    completion.Socket?.WskCloseSocket(new Irp()); // nobody is there to own it
+                    return;
+                }
+                observer.OnNext(completion);
+                observer.OnCompleted();
+            }, TaskContinuationOptions.ExecuteSynchronously);
+            runner.Start();
+            return () =>
+            {
+                Volatile.Write(ref left, 1);
+                runner.Cancel();
+            };
+        });
+        return observeOn is null ? connects : connects.ObserveOn(observeOn);
+    }
+
+    private static EyeballsRunner Runner(WskProviderDispatch dispatch, ClientId client, IEyeballsLookups lookups,
+        int port, HappyEyeballsOptions? options, IScheduler? scheduler, Action<EyeballsStep>? onStep)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(lookups);
+        CheckPort(port);
+        return new EyeballsRunner(dispatch, client, port, lookups, options ?? HappyEyeballsOptions.Default,
+            scheduler ?? DefaultScheduler.Instance, onStep);
+    }
+
+    private static void CheckPort(int port)
+    {
+        if (port is < 1 or > 65535)
+            throw new ArgumentOutOfRangeException(nameof(port), port, "a port to connect to is 1 to 65535");
+    }
+}
