@@ -17,7 +17,7 @@ namespace Wsk.Properties.Shell.Streams;
 /// <summary>
 /// TLS over our stream: a client SslStream over a WskStream against a server SslStream over a plain .NET socket on
 /// loopback. The handshake pins the test's own certificate; then messages go both ways (one way at a time or both at
-/// once), and every byte arrives as written; disposing the SslStream closes our socket.
+/// once), and every byte arrives as written; disposing the SslStream ends our stream gracefully and closes our socket.
 /// </summary>
 public sealed class SslStreamOverWskStreamProperties : IDisposable
 {
@@ -40,7 +40,8 @@ public sealed class SslStreamOverWskStreamProperties : IDisposable
     public sealed record Plan(SslProtocols ClientProtocols, Message[] Messages, bool DisposeAsync, int Seed)
     {
         public override string ToString() =>
-            $"client {ClientProtocols}, {Messages.Length} messages [{string.Join(", ", Messages.Select(m => $"{m.Way} {m.Length} B in {m.Chunks.Length} chunks"))}], " +
+            $"client {ClientProtocols}, {Messages.Length} messages " +
+            $"[{string.Join(", ", Messages.Select(m => $"{m.Way} {m.Length} B in {m.Chunks.Length} chunks"))}], " +
             $"{(DisposeAsync ? "DisposeAsync" : "Dispose")}";
     }
 
