@@ -7,7 +7,7 @@ namespace Wsk.Properties.Shell.Streams;
 /// <summary>
 /// Whether this run's Wsk.Shell is the Coyote-rewritten one (the default build), where every <see cref="WskStream"/> read or
 /// write that has to wait throws <see cref="System.InvalidProgramException"/>: its three pooling async methods do not survive
-/// the rewrite. The TLS and HTTP properties then say so and skip; the focused fact in <see cref="WskStreamUnderCoyoteFacts"/>
+/// the rewrite. The TLS and HTTP properties then say so and skip; the focused fact in <see cref="WskStreamOnRewrittenShellFacts"/>
 /// is the one that shows the fault.
 /// </summary>
 public static class RewrittenShell

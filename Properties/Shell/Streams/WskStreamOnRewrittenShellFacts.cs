@@ -13,10 +13,10 @@ namespace Wsk.Properties.Shell.Streams;
 /// big enough to wait for the peer to read, on a <see cref="WskStream"/>. On the plain shell it passes; on the
 /// Coyote-rewritten one (the default build) the first read throws InvalidProgramException. Unskip it with the fix.
 /// </summary>
-public sealed class WskStreamUnderCoyoteFacts
+public sealed class WskStreamOnRewrittenShellFacts
 {
     [Fact(Skip = RewrittenShell.Reason)]
-    public async Task A_read_and_writes_that_wait_complete_on_the_coyote_rewritten_shell()
+    public async Task A_read_and_writes_that_wait_complete_on_the_rewritten_shell()
     {
         using var world = new PeerWorld();
         var (ours, peer) = world.Pair();
