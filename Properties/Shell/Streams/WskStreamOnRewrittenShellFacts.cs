@@ -1,0 +1,42 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Wsk.Properties.Shell.DataPath;
+using Wsk.Shell;
+using Xunit;
+
+namespace Wsk.Properties.Shell.Streams;
+
+/// <summary>
+/// The smallest case of the fault <see cref="RewrittenShell"/> names: a read that waits for the peer's bytes, and writes
+/// big enough to wait for the peer to read, on a <see cref="WskStream"/>. On the plain shell it passes; on the
+/// Coyote-rewritten one (the default build) the first read throws InvalidProgramException. Unskip it with the fix.
+/// </summary>
+public sealed class WskStreamOnRewrittenShellFacts
+{
+    [Fact(Skip = RewrittenShell.Reason)]
+    public async Task A_read_and_writes_that_wait_complete_on_the_rewritten_shell()
+    {
+        using var world = new PeerWorld();
+        var (ours, peer) = world.Pair();
+        using var _ = peer;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = ours.AsStream();
+
+        var buffer = new byte[16];
+        var read = stream.ReadAsync(buffer, cts.Token).AsTask(); // nothing has arrived: the receive is pending
+        await peer.SendAsync(new byte[] { 1, 2, 3 }, SocketFlags.None, cts.Token);
+        Assert.Equal(3, await read.WaitAsync(cts.Token));
+        Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..3]);
+
+        var big = new byte[8 << 20]; // more than the socket buffers hold: the send waits for the peer to read
+        var write = stream.WriteAsync(big, cts.Token).AsTask();
+        var drained = PeerWorld.ReadToEnd(peer);
+        await write.WaitAsync(cts.Token);
+        await stream.DisposeAsync();
+        var (got, reset) = await drained.WaitAsync(cts.Token);
+        Assert.False(reset, "the dispose after the write ended the stream with a reset");
+        Assert.Equal(big.Length, got.Length);
+    }
+}
