@@ -50,7 +50,7 @@ public sealed class HttpClientOverWskStreamProperties : IClassFixture<KestrelEch
          from seed in Gen.Choose(0, int.MaxValue)
          select new Plan(requests, seed)).ToArbitrary();
 
-    [PropertyOnPlainShell(MaxTest = 15)]
+    [Property(MaxTest = 15)]
     public Property Sequential_requests_echo_every_body_over_one_pooled_connection_and_dispose_closes_it() =>
         Prop.ForAll(Plans(5), plan => WskStreamWorld.Bounded($"the HTTP case {plan}", async token =>
         {
@@ -63,7 +63,7 @@ public sealed class HttpClientOverWskStreamProperties : IClassFixture<KestrelEch
                 .Collect(plan.Requests.Length == 1 ? "1 request" : "2-5 requests on one connection");
         }));
 
-    [PropertyOnPlainShell(MaxTest = 10)]
+    [Property(MaxTest = 10)]
     public Property Requests_over_https_echo_every_body_over_one_connection_with_http11_in_turn_or_http2_at_once() =>
         Prop.ForAll(Plans(4), Gen.Elements(false, true).ToArbitrary(), (plan, http2) => WskStreamWorld.Bounded($"the HTTPS case {plan}", async token =>
         {

@@ -63,7 +63,7 @@ public sealed class SslStreamOverWskStreamProperties : IDisposable
          from seed in Gen.Choose(0, int.MaxValue)
          select new Plan(protocols, messages, disposeAsync, seed)).ToArbitrary();
 
-    [PropertyOnPlainShell(MaxTest = 20)]
+    [Property(MaxTest = 20)]
     public Property Bytes_arrive_as_written_both_ways_over_tls_and_disposing_the_ssl_stream_closes_our_socket() =>
         Prop.ForAll(Plans, plan => WskStreamWorld.Bounded($"the TLS case {plan}", async token =>
         {
