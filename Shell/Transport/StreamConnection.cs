@@ -14,6 +14,7 @@ namespace Wsk.Shell;
 internal abstract class StreamConnection : ITransportConnection
 {
     private int _closed;
+    private ReceiveForwarder? _receiveForwarder; // on the first receive that waits: the connect path pays nothing
 
     protected StreamConnection(Socket socket) => Socket = socket;
 
@@ -63,7 +64,8 @@ internal abstract class StreamConnection : ITransportConnection
         catch (Exception e) { return Done(cancel, StatusOf(e), 0); }
         if (!receive.IsCompleted)
         {
-            ForwardReceive(receive, cancel, sink);
+            var forwarder = _receiveForwarder ??= new ReceiveForwarder();
+            if (!forwarder.TryForward(receive, cancel, sink)) ForwardReceive(receive, cancel, sink);
             return TransportIoResult.Later(cancel);
         }
         var (status, bytes) = ResultOf(receive);
@@ -140,6 +142,48 @@ internal abstract class StreamConnection : ITransportConnection
         OperationCanceledException or ObjectDisposedException => NtStatus.Cancelled,
         _ => NtStatus.Unsuccessful,
     };
+
+    /// <summary>
+    /// Hands a waiting receive's answer to its sink without an async method's box (153 B per receive that waits,
+    /// measured on loopback): the connection's reader runs one read at a time, so one reusable forwarder serves them
+    /// all. Should a second receive wait while it is busy, that one is forwarded by an async method as before.
+    /// </summary>
+    private sealed class ReceiveForwarder
+    {
+        private readonly Action _onCompleted;
+        private ValueTask<int> _receive;
+        private IoCancel? _cancel;
+        private ITransportIoSink? _sink;
+        private int _busy;
+
+        public ReceiveForwarder() => _onCompleted = OnCompleted;
+
+        public bool TryForward(ValueTask<int> receive, IoCancel cancel, ITransportIoSink sink)
+        {
+            if (Interlocked.Exchange(ref _busy, 1) != 0) return false;
+            _receive = receive;
+            _cancel = cancel;
+            _sink = sink;
+            // OnCompleted, not UnsafeOnCompleted: the answer runs in the caller's execution context, as an await would.
+            receive.ConfigureAwait(false).GetAwaiter().OnCompleted(_onCompleted);
+            return true;
+        }
+
+        private void OnCompleted()
+        {
+            // Taken and freed before the sink runs: the sink may start the next read, which may wait here again.
+            var receive = _receive;
+            var cancel = _cancel!;
+            var sink = _sink!;
+            _receive = default;
+            _cancel = null;
+            _sink = null;
+            var (status, bytes) = ResultOf(receive);
+            Volatile.Write(ref _busy, 0);
+            cancel.Dispose();
+            sink.OnIoCompleted(status, bytes);
+        }
+    }
 
     /// <summary>The cancel handle of one pending I/O.</summary>
     private sealed class IoCancel : CancellationTokenSource, ITransportCancel
