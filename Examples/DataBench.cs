@@ -28,7 +28,7 @@ internal static class DataBench
         public string Unit => Bulk ? "MB/s" : "rt/s";
     }
 
-    private sealed record Result(double Throughput, double BytesPerOp);
+    private sealed record Result(double Throughput, double BytesPerOp, double CpuMicrosecondsPerOp);
 
     public static void PrintSetup(int dataMiB, int roundTrips)
     {
@@ -42,7 +42,9 @@ internal static class DataBench
                             "WriteAsync/ReadAsync (Memory overloads, the yardstick of WskStream), WskStream WriteAsync/ReadAsync");
         IrpLog.Line("data", string.Create(Inv,
             $"B/op = GC.GetTotalAllocatedBytes(precise) delta per round trip (bulk: per {ChunkSize / 1024} KiB write), process-wide; " +
-            $"the server is the same for every client, so 'extra B' to the yardstick is the client's own"));
+            $"the server is the same for every client, so 'extra B' to the yardstick is the client's own; CPU µs/op = the process's " +
+            $"CPU time (Environment.CpuUsage, every thread, the server's too) per operation, less disturbed than wall time by " +
+            $"other processes on the machine (reported, not a goal)"));
     }
 
     /// <summary>Warms up, measures every round and prints the table; false when interrupted.</summary>
@@ -133,6 +135,7 @@ internal static class DataBench
         GC.Collect();
 
         long expected = discard.Received + (long)chunks * chunk.Length;
+        TimeSpan cpuBefore = Environment.CpuUsage.TotalTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < workers.Length; i++)
@@ -147,10 +150,11 @@ internal static class DataBench
             throw new TimeoutException("the discard server did not read every byte within 30 s");
         double seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        double cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds;
 
         return scenario.Bulk
-            ? new Result((double)chunks * chunk.Length / seconds / 1e6, allocated / (double)chunks)
-            : new Result(roundTrips / seconds, allocated / (double)roundTrips);
+            ? new Result((double)chunks * chunk.Length / seconds / 1e6, allocated / (double)chunks, cpu / chunks)
+            : new Result(roundTrips / seconds, allocated / (double)roundTrips, cpu / roundTrips);
     }
 
     private static void Print(DataClient[] clients, List<Scenario> scenarios, Result[,,] results)
@@ -161,7 +165,8 @@ internal static class DataBench
             $"the yardstick's (within {ExtraBytesTolerance:0} B, for process-wide noise)"));
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
-            $"{"data path",-18} {"client",-29} {"conns",5} {"throughput",15} {"x raw",6} {"B/op",8} {"extra B",8}  {"vs",-29} goal"));
+            $"{"data path",-18} {"client",-29} {"conns",5} {"throughput",15} {"x raw",6} {"B/op",8} {"extra B",8} {"CPU µs/op",9} " +
+            $"{"CPU x raw",9}  {"vs",-29} goal"));
         int rounds = results.GetLength(0);
         for (int s = 0; s < scenarios.Count; s++)
         {
@@ -174,9 +179,11 @@ internal static class DataBench
                 double ratio = BenchReport.Median(mine.Zip(raw, (m, y) => m.Throughput / y.Throughput));
                 double bytes = BenchReport.Median(mine.Select(m => m.BytesPerOp));
                 double extra = BenchReport.Median(mine.Zip(raw, (m, y) => m.BytesPerOp - y.BytesPerOp));
+                double cpu = BenchReport.Median(mine.Select(m => m.CpuMicrosecondsPerOp));
+                double cpuRatio = BenchReport.Median(mine.Zip(raw, (m, y) => m.CpuMicrosecondsPerOp / y.CpuMicrosecondsPerOp));
                 Console.WriteLine(string.Create(Inv,
                     $"{scenarios[s].Name,-18} {clients[k].Name,-29} {scenarios[s].Connections,5} " +
-                    $"{throughput,10:N0} {scenarios[s].Unit} {ratio,6:0.00} {bytes,8:N1} {extra,8:+#,0.0;-#,0.0;0} " +
+                    $"{throughput,10:N0} {scenarios[s].Unit} {ratio,6:0.00} {bytes,8:N1} {extra,8:+#,0.0;-#,0.0;0} {cpu,9:0.00} {cpuRatio,9:0.00} " +
                     $" {(b == k ? "-" : clients[b].Name),-29} {Verdict(b == k, ratio, extra)}"));
             }
         }
