@@ -170,7 +170,8 @@ internal static class Program
         };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "Connects each client makes at each concurrency before anything is measured (JIT tiering, pools).",
+            Description = "Connects each client makes at each concurrency before anything is measured (JIT tiering, pools); " +
+                          "when not 0, each data-path client also runs a tenth of each data-path budget first.",
             DefaultValueFactory = static _ => BenchCommand.DefaultWarmup,
             HelpName = "n",
             CustomParser = static r => NumberSyntax.Whole(r, 0),
