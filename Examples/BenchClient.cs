@@ -15,6 +15,9 @@ internal abstract class BenchClient
     /// <summary>True for the raw .NET client every other row is compared with.</summary>
     public virtual bool IsBaseline => false;
 
+    /// <summary>True for the libc connect() floor: the kernel's own cost, which the library's rows are also compared with.</summary>
+    public virtual bool IsFloor => false;
+
     /// <summary>Connects and closes until <paramref name="measurement"/> has no connects left, timing each connect.</summary>
     public abstract Task WorkerAsync(Measurement measurement);
 }

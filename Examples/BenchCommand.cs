@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -25,9 +26,11 @@ internal static class BenchCommand
     private static readonly int[] Concurrencies = { 1, 64 };
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<int> RunAsync(int connects, int rounds, int warmup, int poolThreads, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int connects, int rounds, int warmup, int poolThreads, int dataMiB, int roundTrips,
+        CancellationToken cancellationToken)
     {
         PrintSetup(connects, rounds, warmup);
+        DataBench.PrintSetup(dataMiB, roundTrips);
         CapThreadPool(poolThreads);
         var listener = LoopbackListener.Start(IPAddress.Loopback);
         IrpLog.Line("listener", listener.Describe());
@@ -39,17 +42,22 @@ internal static class BenchCommand
         }
 
         var remote = SockAddrIn.From(listener.EndPoint.Address.GetAddressBytes(), (ushort)listener.EndPoint.Port);
-        BenchClient[] clients =
+        var connectClients = new List<BenchClient>
         {
             new RawClient(listener.EndPoint),
             new FaithfulClient(session.Npi, remote),
             new ObservableClient(session.Npi, remote),
         };
+        if (LibcConnect.IsAvailable) connectClients.Insert(1, new FloorClient(listener.EndPoint));
+        else IrpLog.Line("floor", $"not available on {RuntimeInformation.OSDescription}: the libc connect() floor is Linux only");
+        BenchClient[] clients = connectClients.ToArray();
 
         var total = Stopwatch.StartNew();
         long? overflowsBefore = ListenOverflows.Read();
         var results = await MeasureAllAsync(clients, connects, rounds, warmup, cancellationToken).ConfigureAwait(false);
         if (results is not null) BenchReport.Print(clients, Concurrencies, results);
+        bool dataDone = results is not null && await RunDataAsync(session, dataMiB, roundTrips, rounds, warmup > 0, cancellationToken)
+            .ConfigureAwait(false);
 
         Console.WriteLine();
         // Checked before deregistering, because WskDeregister waits for every socket to be closed: a leak would hang it.
@@ -65,7 +73,22 @@ internal static class BenchCommand
             : "ListenOverflows not readable"));
         IrpLog.Line("bench", string.Create(Inv, $"done in {total.Elapsed.TotalSeconds:0.0} s"));
         if (leaked) return ExitCodes.SocketsLeft;
-        return results is not null ? ExitCodes.Success : ExitCodes.Interrupted;
+        return results is not null && dataDone ? ExitCodes.Success : ExitCodes.Interrupted;
+    }
+
+    private static Task<bool> RunDataAsync(WskSession session, int dataMiB, int roundTrips, int rounds, bool warmup,
+        CancellationToken cancellationToken)
+    {
+        var rawSocket = new RawSocketDataClient();
+        var rawStream = new RawStreamDataClient();
+        DataClient[] clients =
+        {
+            rawSocket,
+            new WskDataClient(session.Npi) { Baseline = rawSocket },
+            rawStream,
+            new WskStreamDataClient(session.Npi) { Baseline = rawStream },
+        };
+        return DataBench.RunAsync(clients, dataMiB, roundTrips, rounds, warmup, cancellationToken);
     }
 
     /// <summary>Warm-up, then rounds of A B C at each concurrency; null when interrupted.</summary>
@@ -135,9 +158,11 @@ internal static class BenchCommand
     private static void PrintSetup(int connects, int rounds, int warmup)
     {
         IrpLog.Line("bench", string.Create(Inv,
-            $"{connects:N0} connects per measurement, {rounds} rounds (A B C at concurrency {string.Join(" then ", Concurrencies)}), " +
+            $"{connects:N0} connects per measurement, {rounds} rounds (A F B C at concurrency {string.Join(" then ", Concurrencies)}), " +
             $"medians reported; {warmup:N0} warm-up connects per client and concurrency"));
-        IrpLog.Line("bench", "A = raw: new Socket, await ConnectAsync(EndPoint), close with SO_LINGER 0; B = WskSocketConnect, " +
+        IrpLog.Line("bench", "A = raw: new Socket, await ConnectAsync(EndPoint), close with SO_LINGER 0; F = the floor: " +
+                             "blocking libc socket() and connect() through P/Invoke, close with SO_LINGER 0 (Linux only; " +
+                             "it holds a pool thread per connect, so at 64 its connects in flight are the pool's threads); B = WskSocketConnect, " +
                              "12 parameters, pre-encoded SOCKADDRs, one reused IRP per worker, WskCloseSocket; C = the " +
                              "WskProviderDispatchReactive.ConnectObservable observable built once, subscribed per connect, awaited without Rx operators");
         IrpLog.Line("machine", string.Create(Inv,

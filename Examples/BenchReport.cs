@@ -21,30 +21,31 @@ internal static class BenchReport
     public static void Print(IReadOnlyList<BenchClient> clients, IReadOnlyList<int> concurrencies, MeasurementResult[,,] results)
     {
         int baseline = Enumerable.Range(0, clients.Count).First(i => clients[i].IsBaseline);
+        int floor = Enumerable.Range(0, clients.Count).FirstOrDefault(i => clients[i].IsFloor, -1);
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
             $"goal: >= {ThroughputGoal:0.00}x raw throughput at both concurrencies, <= {ExtraBytesGoal:0} extra bytes/connect, " +
             $"p99 <= {P99Goal:0.0}x raw (reported, not enforced)"));
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
-            $"{"client",-27} {"conc",4} {"connects/s",10} {"x raw",6} {"B/connect",9} {"extra B",8} " +
+            $"{"client",-27} {"conc",4} {"connects/s",10} {"x raw",6} {"x floor",7} {"B/connect",9} {"extra B",8} " +
             $"{"p50 µs",7} {"p99 µs",7} {"p99 x raw",9} {"inline",7}  goal"));
         var rows = new List<Row>();
         for (int c = 0; c < concurrencies.Count; c++)
         {
             for (int k = 0; k < clients.Count; k++)
             {
-                var row = Summarise(results, c, k, baseline);
+                var row = Summarise(results, c, k, baseline, floor);
                 rows.Add(row);
                 Console.WriteLine(string.Create(Inv,
-                    $"{row.Name,-27} {row.Concurrency,4} {row.ConnectsPerSecond,10:N0} {row.ThroughputRatio,6:0.00} " +
+                    $"{row.Name,-27} {row.Concurrency,4} {row.ConnectsPerSecond,10:N0} {row.ThroughputRatio,6:0.00} {FloorColumn(row.FloorRatio),7} " +
                     $"{row.BytesPerConnect,9:N0} {row.ExtraBytes,8:+#,0;-#,0;0} {row.P50,7:0.0} {row.P99,7:0.0} " +
-                    $"{row.P99Ratio,9:0.00} {row.InlineShare,6:0.0}%  {Verdict(row, k == baseline)}"));
+                    $"{row.P99Ratio,9:0.00} {row.InlineShare,6:0.0}%  {Verdict(row, k == baseline, k == floor)}"));
             }
         }
 
         Console.WriteLine();
-        foreach (var row in rows.Where(r => !r.IsBaseline))
+        foreach (var row in rows.Where(r => !r.IsBaseline && !r.IsFloor))
         {
             long total = row.Inline + row.Pending;
             Console.WriteLine(string.Create(Inv,
@@ -61,21 +62,24 @@ internal static class BenchReport
                 $"FAILED connects: {row.Name} at {row.Concurrency}: {row.Failed:N0} over all rounds, first {row.FirstFailure}"));
     }
 
-    private static Row Summarise(MeasurementResult[,,] results, int c, int k, int baseline)
+    private static Row Summarise(MeasurementResult[,,] results, int c, int k, int baseline, int floor)
     {
         int rounds = results.GetLength(0);
         var mine = new MeasurementResult[rounds];
         var raw = new MeasurementResult[rounds];
+        var kernel = new MeasurementResult[rounds];
         for (int r = 0; r < rounds; r++)
         {
             mine[r] = results[r, c, k];
             raw[r] = results[r, c, baseline];
+            kernel[r] = results[r, c, floor < 0 ? baseline : floor];
         }
         var first = mine[0];
         return new Row(
-            first.Client.Name, first.Concurrency, first.Client.IsBaseline,
+            first.Client.Name, first.Concurrency, first.Client.IsBaseline, first.Client.IsFloor,
             Median(mine.Select(m => m.ConnectsPerSecond)),
             Median(mine.Zip(raw, (m, b) => m.ConnectsPerSecond / b.ConnectsPerSecond)),
+            floor < 0 ? double.NaN : Median(mine.Zip(kernel, (m, f) => m.ConnectsPerSecond / f.ConnectsPerSecond)),
             Median(mine.Select(m => m.BytesPerConnect)),
             Median(mine.Zip(raw, (m, b) => m.BytesPerConnect - b.BytesPerConnect)),
             Median(mine.Select(m => m.P50Microseconds)),
@@ -85,9 +89,12 @@ internal static class BenchReport
             mine.Select(m => m.FirstFailure).FirstOrDefault(f => f is not null));
     }
 
-    private static string Verdict(Row row, bool isBaseline)
+    private static string FloorColumn(double ratio) => double.IsNaN(ratio) ? "n/a" : ratio.ToString("0.00", Inv);
+
+    private static string Verdict(Row row, bool isBaseline, bool isFloor)
     {
         if (isBaseline) return "baseline";
+        if (isFloor) return "floor (the kernel's own connect, blocking)";
         var missed = new List<string>();
         if (row.ThroughputRatio < ThroughputGoal) missed.Add(string.Create(Inv, $"throughput {row.ThroughputRatio:0.00}x"));
         if (row.ExtraBytes > ExtraBytesGoal) missed.Add(string.Create(Inv, $"+{row.ExtraBytes:N0} B"));
@@ -97,7 +104,7 @@ internal static class BenchReport
 
     private static double Share(long part, long total) => total == 0 ? 0 : 100.0 * part / total;
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         int mid = sorted.Length / 2;
@@ -105,7 +112,8 @@ internal static class BenchReport
     }
 
     private sealed record Row(
-        string Name, int Concurrency, bool IsBaseline, double ConnectsPerSecond, double ThroughputRatio, double BytesPerConnect,
+        string Name, int Concurrency, bool IsBaseline, bool IsFloor, double ConnectsPerSecond, double ThroughputRatio,
+        double FloorRatio, double BytesPerConnect,
         double ExtraBytes, double P50, double P99, double P99Ratio, long Inline, long Pending, long Failed, string? FirstFailure)
     {
         public double InlineShare => Share(Inline, Inline + Pending);

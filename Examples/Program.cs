@@ -162,7 +162,7 @@ internal static class Program
         };
         var rounds = new Option<int>("--rounds")
         {
-            Description = "Rounds; each runs the three clients in turn (A B C A B C ...) so drift hits them alike. " +
+            Description = "Rounds; each runs the clients in turn (A F B C A F B C ..., then the data-path clients) so drift hits them alike. " +
                           "The table reports medians over rounds.",
             DefaultValueFactory = static _ => BenchCommand.DefaultRounds,
             HelpName = "r",
@@ -170,7 +170,8 @@ internal static class Program
         };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "Connects each client makes at each concurrency before anything is measured (JIT tiering, pools).",
+            Description = "Connects each client makes at each concurrency before anything is measured (JIT tiering, pools); " +
+                          "when not 0, each data-path client also runs a tenth of each data-path budget first.",
             DefaultValueFactory = static _ => BenchCommand.DefaultWarmup,
             HelpName = "n",
             CustomParser = static r => NumberSyntax.Whole(r, 0),
@@ -185,19 +186,42 @@ internal static class Program
             CustomParser = static r => NumberSyntax.Whole(r, 0),
         };
 
+        var dataMiB = new Option<int>("--data-mib")
+        {
+            Description = "MiB written per bulk-throughput measurement (64 KiB writes over one connection to an in-process " +
+                          "discard server); 0 leaves the bulk rows out.",
+            DefaultValueFactory = static _ => DataBench.DefaultDataMiB,
+            HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 0),
+        };
+        var roundTrips = new Option<int>("--round-trips")
+        {
+            Description = "64-byte request/response round trips per measurement (at 1 and at 64 connections, to an in-process " +
+                          "echo server); 0 leaves the round-trip rows out.",
+            DefaultValueFactory = static _ => DataBench.DefaultRoundTrips,
+            HelpName = "n",
+            CustomParser = static r => NumberSyntax.Whole(r, 0),
+        };
+
         var bench = new Command("bench",
             "Measures connects/s, allocated bytes per connect and p50/p99 connect latency, side by side in one run against " +
             "one in-process loopback listener (127.0.0.1), for raw .NET Socket.ConnectAsync, the faithful 12-parameter " +
-            "WskSocketConnect and the WskProviderDispatchReactive.ConnectObservable observable, at concurrency 1 and 64. Prints a table of medians, " +
+            "WskSocketConnect and the WskProviderDispatchReactive.ConnectObservable observable, at concurrency 1 and 64, " +
+            "beside a floor of blocking libc connect() (Linux). Prints a table of medians, " +
             "the share of our connects that completed inside the call, and whether each of our rows met the goal " +
-            "(>= 0.95x raw throughput, <= 300 extra bytes/connect, p99 <= 1.1x raw). A missed goal is reported, not failed.");
+            "(>= 0.95x raw throughput, <= 300 extra bytes/connect, p99 <= 1.1x raw). Then the data path, in the same " +
+            "alternating rounds: bulk MB/s in 64 KiB writes and 64-byte round trips/s at 1 and 64 connections through " +
+            "WskSend/WskReceive (against raw Socket) and WskStream (against raw NetworkStream), with bytes allocated per " +
+            "operation (goal: >= 0.95x raw, no more bytes than raw). A missed goal is reported, not failed.");
         bench.Options.Add(connects);
         bench.Options.Add(rounds);
         bench.Options.Add(warmup);
         bench.Options.Add(poolThreads);
+        bench.Options.Add(dataMiB);
+        bench.Options.Add(roundTrips);
         bench.SetAction((parse, cancel) =>
             BenchCommand.RunAsync(parse.GetValue(connects), parse.GetValue(rounds), parse.GetValue(warmup),
-                parse.GetValue(poolThreads), cancel));
+                parse.GetValue(poolThreads), parse.GetValue(dataMiB), parse.GetValue(roundTrips), cancel));
         return bench;
     }
 }

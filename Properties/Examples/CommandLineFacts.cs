@@ -37,6 +37,8 @@ public sealed class CommandLineFacts
     [InlineData("127.0.0.1:9 --send x --timeout NaN", "--timeout takes a number of seconds more than 0 and at most 86400, got 'NaN'.", "")]
     [InlineData("bench --connects many", "--connects takes a whole number of at least 100, got 'many'.", "bench ")]
     [InlineData("bench --rounds 1.5", "--rounds takes a whole number of at least 1, got '1.5'.", "bench ")]
+    [InlineData("bench --data-mib lots", "--data-mib takes a whole number of at least 0, got 'lots'.", "bench ")]
+    [InlineData("bench --round-trips -1", "--round-trips takes a whole number of at least 0, got '-1'.", "bench ")]
     [InlineData("faults --seed x", "--seed takes a whole number, got 'x'.", "faults ")]
     [InlineData("--bogus", "Unknown option '--bogus'.", "")]
     [InlineData("bench --bogus", "Unrecognized command or argument '--bogus'.", "bench ")]
@@ -54,6 +56,8 @@ public sealed class CommandLineFacts
 
     [Theory]
     [InlineData("bench", "--connects")]
+    [InlineData("bench", "--data-mib")]
+    [InlineData("bench", "--round-trips")]
     [InlineData("faults", "--seed")]
     public async Task Bench_and_faults_help_shows_only_what_they_accept(string command, string option)
     {

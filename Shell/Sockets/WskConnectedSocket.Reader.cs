@@ -32,7 +32,8 @@ public sealed partial class WskConnectedSocket
         while (true)
         {
             IReadOnlyList<ReaderEvent> events;
-            List<SocketIo>? finished = null;
+            SocketIo? finishedFirst = null; // nearly always the only one: no list for it
+            List<SocketIo>? finishedMore = null;
             ITransportCancel? cancelRead = null;
             ReadOnlyMemory<byte> indicate = default;
             ReaderEvent? start = null;
@@ -46,8 +47,10 @@ public sealed partial class WskConnectedSocket
                         (_events.Enabled & WskEvents.Disconnect) != 0);
                 events = ReceiveReaderDecider.Decide(command, rx.Reader);
                 rx.Reader = ReceiveReaderDecider.Apply(rx.Reader, events);
-                foreach (var e in events)
+                // Indexed, not foreach: the decider answers an IReadOnlyList, whose enumerator is boxed on every loop.
+                for (int i = 0; i < events.Count; i++)
                 {
+                    var e = events[i];
                     switch (e.Kind)
                     {
                         case ReaderEventKind.RetainedCopied:
@@ -61,7 +64,8 @@ public sealed partial class WskConnectedSocket
                             rx.Receives!.Remove(done);
                             done.Transferred = e.Bytes;
                             done.FinalStatus = e.Status;
-                            (finished ??= new List<SocketIo>(1)).Add(done);
+                            if (finishedFirst is null) finishedFirst = done;
+                            else (finishedMore ??= new List<SocketIo>()).Add(done);
                             break;
                         case ReaderEventKind.ReadStarted:
                             start = e;
@@ -110,12 +114,14 @@ public sealed partial class WskConnectedSocket
             }
 
             cancelRead?.Cancel();
-            if (finished is not null)
-                foreach (var io in finished) io.TryCompleteWithBytes(io.FinalStatus);
+            finishedFirst?.TryCompleteWithBytes(finishedFirst.FinalStatus);
+            if (finishedMore is not null)
+                foreach (var io in finishedMore) io.TryCompleteWithBytes(io.FinalStatus);
 
             ReaderCommand? next = null;
-            foreach (var e in events)
+            for (int i = 0; i < events.Count; i++)
             {
+                var e = events[i];
                 switch (e.Kind)
                 {
                     case ReaderEventKind.ReadStarted:

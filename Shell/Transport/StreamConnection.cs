@@ -14,6 +14,7 @@ namespace Wsk.Shell;
 internal abstract class StreamConnection : ITransportConnection
 {
     private int _closed;
+    private ReceiveForwarder? _receiveForwarder; // on the first receive that waits: the connect path pays nothing
 
     protected StreamConnection(Socket socket) => Socket = socket;
 
@@ -34,13 +35,41 @@ internal abstract class StreamConnection : ITransportConnection
     public TransportIoResult Send(ReadOnlyMemory<byte> data, ITransportIoSink sink)
     {
         var cancel = new IoCancel();
-        return Settle(SendAll(data, cancel.Token), cancel, sink);
+        int sent = 0;
+        // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of them.
+        // Inline while the OS takes the bytes inside the call; from the first send that waits, one async method.
+        while (sent < data.Length)
+        {
+            ValueTask<int> send;
+            try { send = Socket.SendAsync(data[sent..], SocketFlags.None, cancel.Token); }
+            catch (Exception e) { return Done(cancel, StatusOf(e), sent); }
+            if (!send.IsCompleted)
+            {
+                SendRest(send, data, sent, cancel, sink);
+                return TransportIoResult.Later(cancel);
+            }
+            var (status, bytes) = ResultOf(send);
+            sent += bytes;
+            if (!status.IsSuccess) return Done(cancel, status, sent);
+        }
+        return Done(cancel, NtStatus.Success, sent);
     }
 
     public TransportIoResult Receive(Memory<byte> buffer, TransportReceiveMode mode, ITransportIoSink sink)
     {
         var cancel = new IoCancel();
-        return Settle(ReceiveSome(buffer, mode, cancel.Token), cancel, sink);
+        var flags = mode == TransportReceiveMode.Peek ? SocketFlags.Peek : SocketFlags.None;
+        ValueTask<int> receive;
+        try { receive = Socket.ReceiveAsync(buffer, flags, cancel.Token); }
+        catch (Exception e) { return Done(cancel, StatusOf(e), 0); }
+        if (!receive.IsCompleted)
+        {
+            var forwarder = _receiveForwarder ??= new ReceiveForwarder();
+            if (!forwarder.TryForward(receive, cancel, sink)) ForwardReceive(receive, cancel, sink);
+            return TransportIoResult.Later(cancel);
+        }
+        var (status, bytes) = ResultOf(receive);
+        return Done(cancel, status, bytes);
     }
 
     public NtStatus Shutdown()
@@ -66,55 +95,45 @@ internal abstract class StreamConnection : ITransportConnection
     /// <summary>SocketError values are Winsock numbers: the model's OS errors, mapped by the one table.</summary>
     internal static NtStatus ToStatus(SocketError error) => OsErrorTable.ToNtStatus((OsError)(int)error);
 
-    /// <summary>
-    /// An operation the OS finished inside the call answers inline; otherwise its sink hears it later.
-    /// </summary>
-    private static TransportIoResult Settle(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel,
-        ITransportIoSink sink)
+    // The I/O is started and, when the OS finished it inside the call, answered here, with no async method: an async
+    // method that suspends allocates its box, and a receive through one (plus the forwarder's own) cost two per call.
+    // Measured on a 64-byte WskReceive that waits: 137 B of the method's box saved, the forwarder's box remains.
+
+    private static TransportIoResult Done(IoCancel cancel, NtStatus status, int bytes)
     {
-        if (io.IsCompleted)
-        {
-            var (status, bytes) = io.Result;
-            cancel.Dispose();
-            return TransportIoResult.Done(status, bytes);
-        }
-        Forward(io, cancel, sink);
-        return TransportIoResult.Later(cancel);
+        cancel.Dispose();
+        return TransportIoResult.Done(status, bytes);
     }
 
-    private static async void Forward(ValueTask<(NtStatus Status, int Bytes)> io, IoCancel cancel,
-        ITransportIoSink sink)
+    private static (NtStatus, int) ResultOf(ValueTask<int> io)
     {
-        // Never throws: the I/O methods turn every failure into a status.
-        var (status, bytes) = await io.ConfigureAwait(false);
+        try { return (NtStatus.Success, io.GetAwaiter().GetResult()); }
+        catch (Exception e) { return (StatusOf(e), 0); }
+    }
+
+    private static async void ForwardReceive(ValueTask<int> receive, IoCancel cancel, ITransportIoSink sink)
+    {
+        NtStatus status = NtStatus.Success;
+        int bytes = 0;
+        try { bytes = await receive.ConfigureAwait(false); }
+        catch (Exception e) { status = StatusOf(e); } // never throws: every failure is a status
         cancel.Dispose();
         sink.OnIoCompleted(status, bytes);
     }
 
-    private async ValueTask<(NtStatus, int)> SendAll(ReadOnlyMemory<byte> data, CancellationToken cancel)
+    private async void SendRest(ValueTask<int> pending, ReadOnlyMemory<byte> data, int sent, IoCancel cancel,
+        ITransportIoSink sink)
     {
-        int sent = 0;
+        NtStatus status = NtStatus.Success;
         try
         {
-            // A stream send completes once every byte is handed to the kernel; loop anyway, the contract needs all of
-            // them.
+            sent += await pending.ConfigureAwait(false);
             while (sent < data.Length)
-                sent += await Socket.SendAsync(data[sent..], SocketFlags.None, cancel).ConfigureAwait(false);
-            return (NtStatus.Success, sent);
+                sent += await Socket.SendAsync(data[sent..], SocketFlags.None, cancel.Token).ConfigureAwait(false);
         }
-        catch (Exception e) { return (StatusOf(e), sent); }
-    }
-
-    private async ValueTask<(NtStatus, int)> ReceiveSome(Memory<byte> buffer, TransportReceiveMode mode,
-        CancellationToken cancel)
-    {
-        try
-        {
-            var flags = mode == TransportReceiveMode.Peek ? SocketFlags.Peek : SocketFlags.None;
-            int n = await Socket.ReceiveAsync(buffer, flags, cancel).ConfigureAwait(false);
-            return (NtStatus.Success, n);
-        }
-        catch (Exception e) { return (StatusOf(e), 0); }
+        catch (Exception e) { status = StatusOf(e); }
+        cancel.Dispose();
+        sink.OnIoCompleted(status, sent);
     }
 
     private static NtStatus StatusOf(Exception e) => e switch
@@ -123,6 +142,48 @@ internal abstract class StreamConnection : ITransportConnection
         OperationCanceledException or ObjectDisposedException => NtStatus.Cancelled,
         _ => NtStatus.Unsuccessful,
     };
+
+    /// <summary>
+    /// Hands a waiting receive's answer to its sink without an async method's box (153 B per receive that waits,
+    /// measured on loopback): the connection's reader runs one read at a time, so one reusable forwarder serves them
+    /// all. Should a second receive wait while it is busy, that one is forwarded by an async method as before.
+    /// </summary>
+    private sealed class ReceiveForwarder
+    {
+        private readonly Action _onCompleted;
+        private ValueTask<int> _receive;
+        private IoCancel? _cancel;
+        private ITransportIoSink? _sink;
+        private int _busy;
+
+        public ReceiveForwarder() => _onCompleted = OnCompleted;
+
+        public bool TryForward(ValueTask<int> receive, IoCancel cancel, ITransportIoSink sink)
+        {
+            if (Interlocked.Exchange(ref _busy, 1) != 0) return false;
+            _receive = receive;
+            _cancel = cancel;
+            _sink = sink;
+            // OnCompleted, not UnsafeOnCompleted: the answer runs in the caller's execution context, as an await would.
+            receive.ConfigureAwait(false).GetAwaiter().OnCompleted(_onCompleted);
+            return true;
+        }
+
+        private void OnCompleted()
+        {
+            // Taken and freed before the sink runs: the sink may start the next read, which may wait here again.
+            var receive = _receive;
+            var cancel = _cancel!;
+            var sink = _sink!;
+            _receive = default;
+            _cancel = null;
+            _sink = null;
+            var (status, bytes) = ResultOf(receive);
+            Volatile.Write(ref _busy, 0);
+            cancel.Dispose();
+            sink.OnIoCompleted(status, bytes);
+        }
+    }
 
     /// <summary>The cancel handle of one pending I/O.</summary>
     private sealed class IoCancel : CancellationTokenSource, ITransportCancel
