@@ -118,9 +118,12 @@ internal sealed class EyeballsRunner
                 _result.TrySetResult(new EyeballsCompletion(NtStatus.Success, winner,
                     _state.Attempts.First(a => a.Id == e.Id).Address, _state.Attempts));
                 break;
-            case EyeballsEventKind.Failed or EyeballsEventKind.Cancelled:
+            case EyeballsEventKind.Failed:
                 StopTimers();
                 _result.TrySetResult(new EyeballsCompletion(e.Status, null, null, _state.Attempts));
+                break;
+            case EyeballsEventKind.Cancelled:
+                StopTimers(); // the completion waits for the cancelled attempts, so that it lists how each ended
                 break;
         }
     }
@@ -160,6 +163,8 @@ internal sealed class EyeballsRunner
     private void Finish()
     {
         StopTimers();
+        if (_state.Phase == EyeballsPhase.Cancelled)
+            _result.TrySetResult(new EyeballsCompletion(NtStatus.Cancelled, null, null, _state.Attempts));
         _settled.TrySetResult();
     }
 }

@@ -41,7 +41,7 @@ public sealed class HttpClientOverWskStreamProperties : IClassFixture<KestrelEch
     private static Gen<Request> Requests =>
         from method in Gen.Elements(HttpMethod.Post, HttpMethod.Put)
         from length in Gen.Frequency((1, Gen.Constant(0)), (3, Gen.Choose(1, 4_000)), (3, Gen.Choose(4_001, 80_000)), (2, Gen.Choose(80_001, 300_000)))
-        from body in Gen.Elements(Body.ByteArray, Body.PiecesWithLength, Body.PiecesChunkedEncoding)
+        from body in Gen.Choose(0, 2).Select(i => (Body)i)
         from pieces in Gen.NonEmptyListOf(Gen.Frequency((3, Gen.Choose(1, 1_000)), (2, Gen.Choose(1_001, 32_768)), (1, Gen.Choose(32_769, 120_000))))
         select new Request(method, length, body, pieces.ToArray());
 
@@ -65,7 +65,7 @@ public sealed class HttpClientOverWskStreamProperties : IClassFixture<KestrelEch
 
     [Property(MaxTest = 10)]
     public Property Requests_over_https_echo_every_body_over_one_connection_with_http11_in_turn_or_http2_at_once() =>
-        Prop.ForAll(Plans(4), Gen.Elements(false, true).ToArbitrary(), (plan, http2) => WskStreamWorld.Bounded($"the HTTPS case {plan}", async token =>
+        Prop.ForAll(Plans(4), Gen.Choose(0, 1).Select(i => i == 1).ToArbitrary(), (plan, http2) => WskStreamWorld.Bounded($"the HTTPS case {plan}", async token =>
         {
             var outcome = await Exchange(plan, https: true, http2, token);
             return outcome.Verdict(plan, expectedVersion: http2 ? HttpVersion.Version20 : HttpVersion.Version11)

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -162,6 +163,31 @@ public sealed class SimulatedStreamWorld : IStreamWorld
 /// <summary>What the worlds share.</summary>
 public static class StreamWorlds
 {
+    /// <summary>Bytes built one by one: the Coyote rewrite of the test build breaks constant array initialisers.</summary>
+    public static byte[] Bytes(string hex) => Convert.FromHexString(hex);
+
+    /// <summary>What <paramref name="call"/> throws before it returns its task (a refusal at the call), or null.</summary>
+    public static Exception? ThrownAtCall(Func<Task> call)
+    {
+        try
+        {
+            call();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>One chunk size, as an array (see <see cref="Bytes"/> for why not a constant initialiser).</summary>
+    public static int[] Chunks(int size)
+    {
+        var chunks = new int[1];
+        chunks[0] = size;
+        return chunks;
+    }
+
     /// <summary>The outer bound of every wait: a lost completion fails the property instead of hanging it.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 

@@ -39,7 +39,7 @@ public abstract class WskDuplexPipeProperties : IDisposable
          from writes in WskStreamProperties.Chunks
          from inLength in WskStreamProperties.Lengths
          from peer in WskStreamProperties.Chunks
-         from flushEach in Gen.Elements(true, false)
+         from flushEach in Gen.Choose(0, 1).Select(i => i == 1)
          from seed in Gen.Choose(0, int.MaxValue)
          select new Plan(outLength, writes, inLength, peer, flushEach, seed)).ToArbitrary();
 
@@ -108,7 +108,7 @@ public abstract class WskDuplexPipeProperties : IDisposable
             using var pipe = new WskDuplexPipe(ours, options);
             var data = new byte[threshold + 512 * 1024];
             new Random(threshold).NextBytes(data);
-            var peerWrites = peer.WriteAsync(data, new[] { 64 * 1024 });
+            var peerWrites = peer.WriteAsync(data, StreamWorlds.Chunks(64 * 1024));
 
             // Wait until the input holds at least the threshold (the receive loop then stops), examining nothing: a reader that
             // examined everything asks for more, and the pipe then lets the writer on.

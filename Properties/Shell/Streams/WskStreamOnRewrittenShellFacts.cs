@@ -26,9 +26,9 @@ public sealed class WskStreamOnRewrittenShellFacts
 
         var buffer = new byte[16];
         var read = stream.ReadAsync(buffer, cts.Token).AsTask(); // nothing has arrived: the receive is pending
-        await peer.SendAsync(new byte[] { 1, 2, 3 }, SocketFlags.None, cts.Token);
+        await peer.SendAsync(StreamWorlds.Bytes("010203"), SocketFlags.None, cts.Token);
         Assert.Equal(3, await read.WaitAsync(cts.Token));
-        Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..3]);
+        Assert.Equal(StreamWorlds.Bytes("010203"), buffer[..3]);
 
         var big = new byte[8 << 20]; // more than the socket buffers hold: the send waits for the peer to read
         var write = stream.WriteAsync(big, cts.Token).AsTask();

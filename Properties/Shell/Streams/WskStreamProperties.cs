@@ -166,11 +166,11 @@ public abstract class WskStreamProperties : IDisposable
         using var cancel = new CancellationTokenSource();
         var buffer = new byte[64];
         var read = stream.ReadAsync(buffer, cancel.Token).AsTask();
-        await peer.WriteAsync(new byte[] { 1, 2, 3 }, new[] { 3 });
+        await peer.WriteAsync(StreamWorlds.Bytes("010203"), StreamWorlds.Chunks(3));
         int n = await StreamWorlds.Within(read, "the read");
         cancel.Cancel(); // too late: the read already completed with the data
         Assert.Equal(3, n);
-        Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..3]);
+        Assert.Equal(StreamWorlds.Bytes("010203"), buffer[..3]);
     }
 
     [Fact]
@@ -190,8 +190,8 @@ public abstract class WskStreamProperties : IDisposable
         var (ours, peer) = _world.Pair();
         using var stream = ours.AsStream();
         var first = stream.ReadAsync(new byte[8]).AsTask();
-        Assert.Throws<NotSupportedException>(() => { _ = stream.ReadAsync(new byte[8]); });
-        await peer.WriteAsync(new byte[] { 7 }, new[] { 1 });
+        Assert.IsType<NotSupportedException>(StreamWorlds.ThrownAtCall(() => stream.ReadAsync(new byte[8]).AsTask()));
+        await peer.WriteAsync(StreamWorlds.Bytes("07"), StreamWorlds.Chunks(1));
         Assert.Equal(1, await StreamWorlds.Within(first, "the first read"));
     }
 
@@ -200,17 +200,17 @@ public abstract class WskStreamProperties : IDisposable
     {
         var (ours, peer) = _world.Pair();
         var stream = ours.AsStream();
-        await stream.WriteAsync(new byte[] { 9, 8, 7 });
+        await stream.WriteAsync(StreamWorlds.Bytes("090807"));
         var read = stream.ReadAsync(new byte[8]).AsTask();
         stream.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => StreamWorlds.Within(read, "the pending read"));
         var (data, _) = await StreamWorlds.Within(peer.ReadToEndAsync(), "the peer's read to the end");
-        Assert.Equal(new byte[] { 9, 8, 7 }, data);
+        Assert.Equal(StreamWorlds.Bytes("090807"), data);
         Assert.True(ours.IsClosed);
         Assert.Equal(0, _world.OpenSockets);
         Assert.False(stream.CanRead);
-        Assert.Throws<ObjectDisposedException>(() => { _ = stream.ReadAsync(new byte[8]); });
-        Assert.Throws<ObjectDisposedException>(() => { _ = stream.WriteAsync(new byte[8]); });
+        Assert.IsType<ObjectDisposedException>(StreamWorlds.ThrownAtCall(() => stream.ReadAsync(new byte[8]).AsTask()));
+        Assert.IsType<ObjectDisposedException>(StreamWorlds.ThrownAtCall(() => stream.WriteAsync(new byte[8]).AsTask()));
         stream.Dispose(); // twice: nothing
     }
 
@@ -222,7 +222,7 @@ public abstract class WskStreamProperties : IDisposable
         await stream.DisposeAsync();
         Assert.False(ours.IsClosed);
         await using var again = ours.AsStream();
-        await peer.WriteAsync(new byte[] { 5 }, new[] { 1 });
+        await peer.WriteAsync(StreamWorlds.Bytes("05"), StreamWorlds.Chunks(1));
         Assert.Equal(1, await StreamWorlds.Within(again.ReadAsync(new byte[4]).AsTask(), "a read on the socket"));
     }
 
