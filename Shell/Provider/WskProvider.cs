@@ -28,6 +28,7 @@ public sealed class WskProvider
     {
         ArgumentNullException.ThrowIfNull(transport);
         Transport = transport;
+        Resolver = transport as IWskResolver ?? OsResolver.Shared;
         Time = time ?? TimeProvider.System;
         _attached = attached;
     }
@@ -56,6 +57,13 @@ public sealed class WskProvider
                     new MeterOptions(WskTelemetry.MeterName) { Version = WskTelemetry.Version }));
         }
     }
+
+    /// <summary>
+    /// Where the name calls (WskGetAddressInfo, WskGetNameInfo) look names up: the transport itself when it is a
+    /// resolver (the simulated network's DNS), else <see cref="OsResolver.Shared"/>; a <see cref="TableResolver"/>
+    /// or any other <see cref="IWskResolver"/> may be given instead.
+    /// </summary>
+    public IWskResolver Resolver { get; init; }
 
     /// <summary>The instruments this provider's registrations measure into.</summary>
     internal WskMetrics Metrics { get; private init; } = WskMetrics.Shared;
