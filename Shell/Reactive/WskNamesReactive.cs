@@ -79,8 +79,8 @@ public static class WskNamesReactive
         ArgumentNullException.ThrowIfNull(request);
         var irp = new Irp();
         var (returned, detail) = Call(dispatch, request, irp);
-        if (returned.IsPending) await IrpWaits.UntilCompleted(irp, cancellationToken).ConfigureAwait(false);
-        return AddressInfoCompletion.From(irp, returned, detail);
+        return await Completed(irp, returned, detail, AddressInfoCompletion.From, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>WskGetNameInfo of <paramref name="request"/>, one call per subscription; buffers of the request's
@@ -104,8 +104,16 @@ public static class WskNamesReactive
         ArgumentNullException.ThrowIfNull(request);
         var irp = new Irp();
         var (returned, detail) = Call(dispatch, request, irp);
+        return await Completed(irp, returned, detail, NameInfoCompletion.From, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The completion of a call on its fresh IRP, once the IRP completed (the token cancels it
+    /// meanwhile).</summary>
+    private static async ValueTask<T> Completed<TDetail, T>(Irp irp, NtStatus returned, TDetail detail,
+        Func<Irp, NtStatus, TDetail, T> result, CancellationToken cancellationToken)
+    {
         if (returned.IsPending) await IrpWaits.UntilCompleted(irp, cancellationToken).ConfigureAwait(false);
-        return NameInfoCompletion.From(irp, returned, detail);
+        return result(irp, returned, detail);
     }
 
     private static (NtStatus, (AddressInfoResult, IReadOnlyList<RuleViolation<AddressInfoRule>>)) Call(
