@@ -38,6 +38,9 @@ public enum CallingRule
     /// <summary>A call that may wait (WskCaptureProviderNPI with a wait, WskDeregister) made above
     /// PASSIVE_LEVEL.</summary>
     WaitAbovePassive,
+    /// <summary>A call that runs only at PASSIVE_LEVEL (the name calls: WskGetAddressInfo, WskGetNameInfo) made at
+    /// APC_LEVEL or DISPATCH_LEVEL.</summary>
+    IrqlAbovePassive,
 }
 
 /// <summary>
@@ -54,8 +57,9 @@ public enum CallingRule
 /// <param name="ClientLive">Whether the client is a live capture of this registration (true for calls that take no
 /// client).</param>
 /// <param name="SocketOpen">Whether the socket is still open (true for calls not made on a socket).</param>
+/// <param name="PassiveOnly">Whether the call is documented for PASSIVE_LEVEL only (the name calls).</param>
 public readonly record struct CallFacts(
-    Irql Irql, bool IrpRequired, bool HasIrp, bool IrpIdle, bool ClientLive, bool SocketOpen);
+    Irql Irql, bool IrpRequired, bool HasIrp, bool IrpIdle, bool ClientLive, bool SocketOpen, bool PassiveOnly = false);
 
 /// <summary>How the provider answers a broken calling rule.</summary>
 public enum CallingOutcome
@@ -78,6 +82,7 @@ public enum CallingOutcome
 /// </summary>
 /// <remarks>
 /// The order, first broken rule wins: <see cref="CallingRule.IrqlAboveDispatch"/>,
+/// <see cref="CallingRule.IrqlAbovePassive"/> (for the PASSIVE_LEVEL-only calls),
 /// <see cref="CallingRule.SocketClosed"/>, <see cref="CallingRule.IrpMissing"/>, <see cref="CallingRule.IrpInUse"/>,
 /// <see cref="CallingRule.ClientReleased"/>. The rules that stop a real machine come first; a NULL IRP is judged before
 /// the client, as Windows answers WskSocket(NULL client, NULL IRP) with STATUS_INVALID_PARAMETER (Wine's conformance
@@ -89,6 +94,7 @@ public static class CallingContract
     /// <param name="facts">What the gate knows about the call.</param>
     public static CallingRule? Check(in CallFacts facts) =>
         facts.Irql > Irql.DispatchLevel ? CallingRule.IrqlAboveDispatch
+        : facts.PassiveOnly && facts.Irql > Irql.PassiveLevel ? CallingRule.IrqlAbovePassive
         : !facts.SocketOpen ? CallingRule.SocketClosed
         : facts.IrpRequired && !facts.HasIrp ? CallingRule.IrpMissing
         : facts.HasIrp && !facts.IrpIdle ? CallingRule.IrpInUse

@@ -83,6 +83,7 @@ public readonly record struct NtStatus(int Value)
     public static readonly NtStatus InvalidAddress = FromUInt32(0xC0000141);
     public static readonly NtStatus InvalidDeviceState = FromUInt32(0xC0000184);
     public static readonly NtStatus InvalidAddressComponent = FromUInt32(0xC0000207);
+    public static readonly NtStatus NotFound = FromUInt32(0xC0000225);
     public static readonly NtStatus AddressAlreadyExists = FromUInt32(0xC000020A);
     public static readonly NtStatus ConnectionDisconnected = FromUInt32(0xC000020C);
     public static readonly NtStatus ConnectionReset = FromUInt32(0xC000020D);
@@ -145,6 +146,7 @@ public static class NtStatusNames
         (NtStatus.InvalidAddress, "STATUS_INVALID_ADDRESS"),
         (NtStatus.InvalidDeviceState, "STATUS_INVALID_DEVICE_STATE"),
         (NtStatus.InvalidAddressComponent, "STATUS_INVALID_ADDRESS_COMPONENT"),
+        (NtStatus.NotFound, "STATUS_NOT_FOUND"),
         (NtStatus.AddressAlreadyExists, "STATUS_ADDRESS_ALREADY_EXISTS"),
         (NtStatus.ConnectionDisconnected, "STATUS_CONNECTION_DISCONNECTED"),
         (NtStatus.ConnectionReset, "STATUS_CONNECTION_RESET"),

@@ -13,7 +13,10 @@ namespace Wsk.Properties.Core;
 public sealed class CallingContractRuleProperties
 {
     private static readonly CallingRule[] Order =
-        { CallingRule.IrqlAboveDispatch, CallingRule.SocketClosed, CallingRule.IrpMissing, CallingRule.IrpInUse, CallingRule.ClientReleased };
+    {
+        CallingRule.IrqlAboveDispatch, CallingRule.IrqlAbovePassive, CallingRule.SocketClosed, CallingRule.IrpMissing, CallingRule.IrpInUse,
+        CallingRule.ClientReleased,
+    };
 
     private static IEnumerable<CallFacts> AllFacts()
     {
@@ -24,12 +27,14 @@ public sealed class CallingContractRuleProperties
                from idle in both
                from live in both
                from open in both
-               select new CallFacts(irql, required, has, idle, live, open);
+               from passiveOnly in both
+               select new CallFacts(irql, required, has, idle, live, open, passiveOnly);
     }
 
     private static bool Breaks(CallFacts f, CallingRule rule) => rule switch
     {
         CallingRule.IrqlAboveDispatch => f.Irql > Irql.DispatchLevel,
+        CallingRule.IrqlAbovePassive => f.PassiveOnly && f.Irql > Irql.PassiveLevel,
         CallingRule.SocketClosed => !f.SocketOpen,
         CallingRule.IrpMissing => f.IrpRequired && !f.HasIrp,
         CallingRule.IrpInUse => f.HasIrp && !f.IrpIdle,

@@ -34,6 +34,9 @@ public sealed class ContractAgreesWithCode
         "StaticCallbacksBeforeSockets", "TdiCallsBeforeSockets",
         "RegistrationPairs", "CaptureWait", "DeregisterWaitsForReleases", "DeregisterCancelsListChange", "NotReadyAfterDeregister",
         "SharingTable", "DefaultSdForbidsSharing", "SecurityOptionBeforeBind",
+        "NamePendingAlways", "AddressInfoInResult", "NameNotFound", "NumericHostAndService", "ServiceNames", "PassiveNullNode",
+        "AddressInfoOrder", "AddressInfoFreedOnce", "NameInfoFormat", "NameRequired", "NameBufferTooSmall", "ResolverAnswersOnce",
+        "ResolverFailures", "ResolverChoice",
         "NtStatusLayout", "PendingIsSuccess",
         "AddressFamilies", "SocketCategories",
     };
@@ -89,7 +92,9 @@ public sealed class ContractAgreesWithCode
             .Concat(Enum.GetValues<CallingRule>().Where(r => r != CallingRule.None).Select(r => r.ToString()))
             .Concat(Enum.GetNames<VerifierRule>().Select(n => $"{nameof(VerifierRule)}.{n}"))
             .Concat(Enum.GetNames<SocketRule>().Select(n => $"{nameof(SocketRule)}.{n}"))
-            .Concat(Enum.GetNames<OsError>().Select(n => $"{nameof(OsError)}.{n}"));
+            .Concat(Enum.GetNames<OsError>().Select(n => $"{nameof(OsError)}.{n}"))
+            .Concat(Enum.GetNames<AddressInfoRule>().Select(n => $"{nameof(AddressInfoRule)}.{n}"))
+            .Concat(Enum.GetNames<NameInfoRule>().Select(n => $"{nameof(NameInfoRule)}.{n}"));
 
     [Fact]
     public void Every_enum_rule_has_one_row()
@@ -144,13 +149,23 @@ public sealed class ContractAgreesWithCode
     }
 
     [Fact]
-    public void The_three_step_rows_give_the_statuses_of_SocketRules_in_precedence_order()
+    public void The_three_step_rows_give_the_statuses_of_SocketRules_in_precedence_order() =>
+        AssertTable(SocketRules.Table, nameof(SocketRule));
+
+    [Fact]
+    public void The_name_rows_give_the_statuses_of_NameRules_in_precedence_order()
     {
-        Assert.Equal(Enum.GetValues<SocketRule>().Length, SocketRules.Table.Rows.Count);
-        for (int i = 0; i < SocketRules.Table.Rows.Count; i++)
+        AssertTable(NameRules.AddressInfo, nameof(AddressInfoRule));
+        AssertTable(NameRules.NameInfo, nameof(NameInfoRule));
+    }
+
+    private static void AssertTable<TRule>(RuleTable<TRule> table, string prefix) where TRule : struct, Enum
+    {
+        Assert.Equal(Enum.GetValues<TRule>().Length, table.Rows.Count);
+        for (int i = 0; i < table.Rows.Count; i++)
         {
-            var (rule, status, _) = SocketRules.Table.Rows[i];
-            var row = RowOf($"{nameof(SocketRule)}.{rule}");
+            var (rule, status, _) = table.Rows[i];
+            var row = RowOf($"{prefix}.{rule}");
             AssertReturns(row, status);
             Assert.Contains($"(precedence {i + 1})", row.Library, StringComparison.Ordinal);
         }

@@ -32,14 +32,15 @@ internal static class CallGate
     /// <param name="irql">The caller's IRQL.</param>
     /// <param name="sd">The SD the call was given (the verifier pins it to the IRP).</param>
     /// <param name="submit">Whether to submit the IRP here (false when the call submits it itself, later).</param>
+    /// <param name="passiveOnly">Whether the call runs at PASSIVE_LEVEL only (the name calls).</param>
     /// <exception cref="WskContractViolationException">A bug-check breach.</exception>
     public static NtStatus? EnterClientCall(WskRegistration registration, string call, WskClient? client,
         ClientId? clientId, Irp? irp,
-        bool irpRequired, Irql irql, SecurityDescriptorHandle? sd = null, bool submit = true)
+        bool irpRequired, Irql irql, SecurityDescriptorHandle? sd = null, bool submit = true, bool passiveOnly = false)
     {
         bool live = client is not null && client.IsLive && ReferenceEquals(client.Registration, registration);
         var facts = new CallFacts(irql, irpRequired, irp is not null, irp is null || !irp.IsPending, live,
-            SocketOpen: true);
+            SocketOpen: true, passiveOnly);
         if (CallingContract.Check(facts) is { } broken)
             return Refuse(registration, broken, call, irql, irp, null, clientId ?? client?.Id);
         if (irp is not null && submit) Submit(registration, call, irp, null, sd);
@@ -94,11 +95,14 @@ internal static class CallGate
     private static string Describe(CallingRule rule, string call, Irql irql, Irp? irp) => rule switch
     {
         CallingRule.IrqlAboveDispatch => $"{call} requires IRQL <= DISPATCH_LEVEL (called at {irql})",
+        CallingRule.IrqlAbovePassive => $"{call} requires PASSIVE_LEVEL (called at {irql})",
         CallingRule.SocketClosed =>
             $"the socket was closed; no call may follow {nameof(WskConnectedSocket.WskCloseSocket)} ({call})",
         CallingRule.IrpInUse when irp is { IsDelivering: true } =>
             $"{call} was given an IRP from inside its own completion routine",
         CallingRule.IrpInUse => $"{call} was given an IRP still owned by an earlier call",
+        CallingRule.OutOfOrder when call == nameof(WskProviderDispatch.WskFreeAddressInfo) =>
+            $"{call} of an address-info list the client does not hold (freed already, or not this provider's)",
         CallingRule.OutOfOrder => $"{call} was given something the client does not hold " +
             "(a data indication not kept, or released already)",
         _ => $"{call} breaks {rule}",

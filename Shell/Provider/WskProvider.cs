@@ -18,6 +18,7 @@ public sealed class WskProvider
     private IReadOnlyList<WskTransport> _transports = TransportCatalogue.All;
     private bool _attached;
     private readonly IMeterFactory? _meterFactory;
+    private readonly IWskResolver _resolver;
 
     /// <summary>A provider over <paramref name="transport"/>.</summary>
     /// <param name="transport">Where its sockets go.</param>
@@ -28,6 +29,7 @@ public sealed class WskProvider
     {
         ArgumentNullException.ThrowIfNull(transport);
         Transport = transport;
+        _resolver = transport as IWskResolver ?? OsResolver.Shared;
         Time = time ?? TimeProvider.System;
         _attached = attached;
     }
@@ -55,6 +57,18 @@ public sealed class WskProvider
                 : WskMetrics.For(value.Create(
                     new MeterOptions(WskTelemetry.MeterName) { Version = WskTelemetry.Version }));
         }
+    }
+
+    /// <summary>
+    /// Where the name calls (WskGetAddressInfo, WskGetNameInfo) look names up: the transport itself when it is a
+    /// resolver (the simulated network's DNS), else <see cref="OsResolver.Shared"/>; a <see cref="TableResolver"/>
+    /// or any other <see cref="IWskResolver"/> may be given instead.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public IWskResolver Resolver
+    {
+        get => _resolver;
+        init => _resolver = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>The instruments this provider's registrations measure into.</summary>

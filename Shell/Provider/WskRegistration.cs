@@ -94,6 +94,14 @@ public sealed partial class WskRegistration
         WskRegister(clientNpi, new WskProvider(transport), out registration);
 
     /// <summary>
+    /// WskRegister over <paramref name="transport"/>, with the name calls answered by <paramref name="resolver"/>.
+    /// </summary>
+    public static NtStatus WskRegister(WskClientNpi clientNpi, ITransport transport, IWskResolver resolver,
+        out WskRegistration registration) =>
+        WskRegister(clientNpi, new WskProvider(transport)
+            { Resolver = resolver ?? throw new ArgumentNullException(nameof(resolver)) }, out registration);
+
+    /// <summary>
     /// WskRegister with <paramref name="provider"/>. Several registrations may share a provider, each with its own
     /// pairing.
     /// </summary>

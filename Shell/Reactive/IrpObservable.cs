@@ -29,17 +29,32 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
     private readonly Func<TState, Irp, (NtStatus Returned, TDetail Detail)> _call;
     private readonly Func<Irp, NtStatus, TDetail, TResult> _result;
     private readonly Action<Irp>? _orphan;
+    private readonly Action<Irp, TDetail>? _orphanDetail;
     private readonly IScheduler? _scheduler;
 
     public IrpObservable(TState state, Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call,
         Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan, IScheduler? scheduler)
+        : this(state, call, result, orphan, null, scheduler)
+    {
+    }
+
+    private IrpObservable(TState state, Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call,
+        Func<Irp, NtStatus, TDetail, TResult> result, Action<Irp>? orphan, Action<Irp, TDetail>? orphanDetail,
+        IScheduler? scheduler)
     {
         _state = state;
         _call = call;
         _result = result;
         _orphan = orphan;
+        _orphanDetail = orphanDetail;
         _scheduler = scheduler;
     }
+
+    /// <summary>An observable whose orphan handler needs what the call gave back (a result holder).</summary>
+    public static IrpObservable<TState, TDetail, TResult> WithDetailOrphan(TState state,
+        Func<TState, Irp, (NtStatus Returned, TDetail Detail)> call, Func<Irp, NtStatus, TDetail, TResult> result,
+        Action<Irp, TDetail> orphan, IScheduler? scheduler) =>
+        new(state, call, result, null, orphan, scheduler);
 
     public IDisposable Subscribe(IObserver<TResult> observer)
     {
@@ -125,7 +140,11 @@ internal sealed class IrpObservable<TState, TDetail, TResult> : IObservable<TRes
         }
 
         /// <summary>Hands the result to the orphan handler: nobody will receive it.</summary>
-        protected void Orphan() => _owner._orphan?.Invoke(_irp);
+        protected void Orphan()
+        {
+            _owner._orphan?.Invoke(_irp);
+            _owner._orphanDetail?.Invoke(_irp, _detail);
+        }
 
         /// <summary>
         /// Sets <paramref name="flag"/>, then does what the new combination calls for. Returns the old flags.

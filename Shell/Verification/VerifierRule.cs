@@ -46,4 +46,12 @@ public enum VerifierRule
     /// WskRelease of a data indication the client does not hold: never kept (STATUS_PENDING), or released already.
     /// </summary>
     IndicationNotHeld,
+    /// <summary>A PASSIVE_LEVEL-only call (a name call) made at APC_LEVEL or DISPATCH_LEVEL (a bug check).</summary>
+    IrqlAbovePassive,
+    /// <summary>At <see cref="WskVerifier.Verify"/>: a WskGetAddressInfo list never given back with
+    /// WskFreeAddressInfo.</summary>
+    AddressInfoNotFreed,
+    /// <summary>WskFreeAddressInfo of a list the client does not hold: freed already, or not this provider's (a bug
+    /// check).</summary>
+    AddressInfoNotHeld,
 }

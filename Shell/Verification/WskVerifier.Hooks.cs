@@ -43,6 +43,14 @@ public sealed partial class WskVerifier
                 Report(VerifierRule.IrqlAboveDispatch, subject is null ? call : Name(subject),
                     $"{call} at IRQL {irql}, above DISPATCH_LEVEL", true);
                 break;
+            case CallingRule.IrqlAbovePassive:
+                Report(VerifierRule.IrqlAbovePassive, subject is null ? call : Name(subject),
+                    $"{call} at IRQL {irql}, above PASSIVE_LEVEL", true);
+                break;
+            case CallingRule.OutOfOrder when socket is WskAddressInfo list:
+                Report(VerifierRule.AddressInfoNotHeld, Name(list),
+                    $"{call} of a list the client does not hold (freed already, or not this provider's)", true);
+                break;
             case CallingRule.SocketClosed:
                 Report(VerifierRule.CallAfterClose, Name(socket!),
                     $"{call} after {nameof(WskConnectedSocket.WskCloseSocket)}", true);
@@ -66,6 +74,16 @@ public sealed partial class WskVerifier
                     $"{call} of a data indication the client does not hold (never kept, or released already)", true);
                 break;
         }
+    }
+
+    internal void OnAddressInfoGiven(WskAddressInfo list)
+    {
+        lock (_gate) _addressInfos.Add(list);
+    }
+
+    internal void OnAddressInfoFreed(WskAddressInfo list)
+    {
+        lock (_gate) _addressInfos.Remove(list);
     }
 
     internal void OnSubmitted(Irp irp, string call, SecurityDescriptorHandle? sd = null)

@@ -31,6 +31,7 @@ public sealed partial class WskVerifier
         new(ReferenceEqualityComparer.Instance);
     // WskConnectedSocket and WskUnconnectedSocket.
     private readonly HashSet<object> _sockets = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<WskAddressInfo> _addressInfos = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<WskClient> _clients = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<WskRegistration> _registrations = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = new();
@@ -86,6 +87,10 @@ public sealed partial class WskVerifier
             foreach (var r in _registrations)
                 all.Add(new(VerifierRule.RegistrationNotDeregistered, Name(r),
                     $"{nameof(WskRegistration.WskRegister)} without {nameof(WskRegistration.WskDeregister)}"));
+            foreach (var list in _addressInfos)
+                all.Add(new(VerifierRule.AddressInfoNotFreed, Name(list),
+                    $"{nameof(WskProviderDispatch.WskGetAddressInfo)} without "
+                    + nameof(WskProviderDispatch.WskFreeAddressInfo)));
             foreach (var (irp, use) in _pending)
                 all.Add(new(VerifierRule.IrpNeverCompleted, Name(irp), $"{use.Call} never completed it"));
             return all;
@@ -116,6 +121,9 @@ public sealed partial class WskVerifier
     /// </summary>
     public string NameOf(ClientId id) => Name(id);
 
+    /// <summary>The name the verifier gives a WskGetAddressInfo list ("address info #n").</summary>
+    public string NameOf(WskAddressInfo list) => Name(list);
+
     /// <summary>The name the verifier gives <paramref name="registration"/> ("registration #n").</summary>
     public string NameOf(WskRegistration registration) => Name(registration);
 
@@ -144,6 +152,7 @@ public sealed partial class WskVerifier
             ClientId => "client",
             WskRegistration => "registration",
             SecurityDescriptorHandle => "SD",
+            WskAddressInfo => "address info",
             _ => o.GetType().Name,
         };
         bool byValue = o.GetType().IsValueType;

@@ -102,6 +102,14 @@ public sealed class CallGateFacts
         new("WskProviderDispatch.WskControlClient(WskClient, UInt32, Int64, Object, Int64, Byte[], Int64&, Irp, Irql)",
             On.Dispatch, true, true, "WskControlClient",
             (w, irp, irql) => w.Dispatch.WskControlClient(w.Client, ClientControlCodes.TransportListChange, 0, null, 0, null, out _, irp, irql)),
+        new("WskProviderDispatch.WskGetAddressInfo(WskClient, String, String, UInt32, Guid?, AddrInfoHints, AddressInfoResult, " +
+            "ProcessId?, ThreadId?, Irp, Irql)", On.Dispatch, true, true, "WskGetAddressInfo",
+            (w, irp, irql) => w.Dispatch.WskGetAddressInfo(w.Client, "127.0.0.1", "80", NameSpaces.All, null, null, new AddressInfoResult(),
+                null, null, irp, irql)),
+        new("WskProviderDispatch.WskGetNameInfo(WskClient, Byte[], UInt32, NameBuffer, NameBuffer, UInt32, ProcessId?, ThreadId?, Irp, Irql)",
+            On.Dispatch, true, true, "WskGetNameInfo",
+            (w, irp, irql) => w.Dispatch.WskGetNameInfo(w.Client, RemoteBytes, SockAddrIn.Size, new NameBuffer(64), null, NameInfoFlags.NumericHost,
+                null, null, irp, irql)),
 
         new("WskConnectedSocket.WskSend(WskBuf, UInt32, Irp)", On.Socket, false, true, "WskSend",
             (w, irp, _) => w.Socket.WskSend(WskBuf.Of(new byte[1]), 0, irp)),
