@@ -121,7 +121,7 @@ public readonly record struct EyeballsEvent(
 public static class HappyEyeballsDecider
 {
     /// <summary>STATUS_NOT_FOUND: what a connect ends with when both lookups answered without an address.</summary>
-    private static readonly NtStatus NoAddress = NtStatus.FromUInt32(0xC0000225);
+    private static readonly NtStatus NoAddress = NtStatus.NotFound;
 
     /// <summary>Nothing asked yet.</summary>
     public static readonly EyeballsState Initial = new(EyeballsPhase.Idle, LookupPhase.Asked, LookupPhase.Asked,
@@ -277,8 +277,10 @@ public static class HappyEyeballsDecider
             if (attempt.IsPending && attempt.Id != keep)
                 events.Add(new(EyeballsEventKind.AttemptCancelled, Id: attempt.Id));
         // Written out, not a constant array: the Coyote rewrite of the test build breaks constant array initialisers.
-        if (state.Asking(AddressFamilies.Inet6)) events.Add(new(EyeballsEventKind.LookupCancelled, AddressFamilies.Inet6));
-        if (state.Asking(AddressFamilies.Inet)) events.Add(new(EyeballsEventKind.LookupCancelled, AddressFamilies.Inet));
+        if (state.Asking(AddressFamilies.Inet6))
+            events.Add(new(EyeballsEventKind.LookupCancelled, AddressFamilies.Inet6));
+        if (state.Asking(AddressFamilies.Inet))
+            events.Add(new(EyeballsEventKind.LookupCancelled, AddressFamilies.Inet));
     }
 
     private static ushort FirstFamily(EyeballsState state, HappyEyeballsOptions options) =>

@@ -62,9 +62,10 @@ public static class NameShaping
     {
         ArgumentNullException.ThrowIfNull(request);
         var hints = request.Hints ?? new AddrInfoHints();
-        var families = hints.Family == AddressFamilies.Unspecified
-            ? new[] { AddressFamilies.Inet6, AddressFamilies.Inet }
-            : new[] { hints.Family };
+        // Built element by element: the Coyote rewrite of the test build breaks constant array initialisers.
+        var families = new ushort[hints.Family == AddressFamilies.Unspecified ? 2 : 1];
+        families[0] = hints.Family == AddressFamilies.Unspecified ? AddressFamilies.Inet6 : hints.Family;
+        if (families.Length == 2) families[1] = AddressFamilies.Inet;
         var none = Array.Empty<SockAddr>();
         if (!TryServicePort(request.ServiceName, (hints.Flags & AddrInfoFlags.NumericServ) != 0, out var port))
             return new(NtStatus.NotFound, 0, none, null, families);

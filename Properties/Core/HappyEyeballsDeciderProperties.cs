@@ -15,7 +15,7 @@ namespace Wsk.Properties.Core;
 /// </summary>
 public class HappyEyeballsDeciderProperties
 {
-    private static readonly NtStatus NotFound = NtStatus.FromUInt32(0xC0000225);
+    private static readonly NtStatus NotFound = NtStatus.NotFound;
 
     private static Gen<Func<SockAddr, AddressScript>> Answers =>
         Gen.Frequency(

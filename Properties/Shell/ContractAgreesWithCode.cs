@@ -30,6 +30,8 @@ public sealed class ContractAgreesWithCode
         "CancelReachesReceive", "WaitAllFillsOrSaysWhy", "BytesInOrder",
         "StreamReadIsOneReceive", "StreamWriteIsOneSend", "StreamCancelLosesNoData", "StreamEndReadsZero", "StreamDisposeCloses",
         "PipeBackpressure", "PipeEndCompletes", "PipeDisposeCloses",
+        "EyeballsAskBoth", "EyeballsResolutionDelay", "EyeballsInterleave", "EyeballsAttemptDelay", "EyeballsFirstWins",
+        "EyeballsAllFail", "EyeballsCancelAll",
         "TransportListQuery", "TransportListChange", "CacheSd", "ReleaseSd", "SdCachedUntilCompletion",
         "StaticCallbacksBeforeSockets", "TdiCallsBeforeSockets",
         "RegistrationPairs", "CaptureWait", "DeregisterWaitsForReleases", "DeregisterCancelsListChange", "NotReadyAfterDeregister",

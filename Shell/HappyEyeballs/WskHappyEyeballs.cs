@@ -45,6 +45,50 @@ public static class WskHappyEyeballs
     }
 
     /// <summary>
+    /// Connects by name: the AAAA and A lookups are WskGetAddressInfo IRPs of <paramref name="npi"/>'s client (the
+    /// provider's resolver answers), then the race of
+    /// <see cref="ConnectAsync(WskProviderDispatch, ClientId, IEyeballsLookups, int, HappyEyeballsOptions?,
+    /// IScheduler?, Action{EyeballsStep}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="npi">The capture whose client resolves and connects.</param>
+    /// <param name="host">The host name, or a numeric address.</param>
+    /// <param name="port">The port to connect to (1 to 65535).</param>
+    /// <param name="options">Timings and order, RFC 8305's recommendations by default.</param>
+    /// <param name="scheduler">Where the delays run (a virtual clock in tests); the default scheduler if null.</param>
+    /// <param name="onStep">Called with every step, as it happens.</param>
+    /// <param name="cancellationToken">Cancels every lookup and attempt.</param>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is not 1 to 65535.</exception>
+    public static Task<EyeballsCompletion> ConnectAsync(this WskProviderNpi npi, string host, int port,
+        HappyEyeballsOptions? options = null, IScheduler? scheduler = null, Action<EyeballsStep>? onStep = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(npi);
+        return npi.Dispatch.ConnectAsync(npi.Client.Id, new AddressInfoLookups(npi.Dispatch, npi.Client, host), port,
+            options, scheduler, onStep, cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="endPoint"/>'s host and port as
+    /// <see cref="ConnectAsync(WskProviderNpi, string, int, HappyEyeballsOptions?, IScheduler?, Action{EyeballsStep}?,
+    /// CancellationToken)"/>
+    /// does; the end point's family, if it names one, is the family tried first.
+    /// </summary>
+    /// <param name="npi">The capture whose client resolves and connects.</param>
+    /// <param name="endPoint">The host and port.</param>
+    /// <param name="options">Timings and order, RFC 8305's recommendations by default.</param>
+    /// <param name="cancellationToken">Cancels every lookup and attempt.</param>
+    public static Task<EyeballsCompletion> ConnectAsync(this WskProviderNpi npi, System.Net.DnsEndPoint endPoint,
+        HappyEyeballsOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        options ??= HappyEyeballsOptions.Default;
+        if (endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            options = options with { PreferredFamily = AddressFamilies.Inet };
+        return npi.ConnectAsync(endPoint.Host, endPoint.Port, options, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
     /// A cold observable of one connect per subscription; disposing before the outcome cancels it, and a socket that
     /// connected after its subscriber left is closed. The completion is delivered where it was decided, or on
     /// <paramref name="observeOn"/>.

@@ -63,8 +63,11 @@ public sealed partial class SimulatedNetwork : IWskResolver
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(addresses);
-        foreach (var family in new[] { AddressFamilies.Inet, AddressFamilies.Inet6 })
-            ScriptDns(name, family, DnsAnswer.Records(DnsLatency, addresses.Where(a => a.Family == family).ToArray()));
+        // One family, then the other, written out: the Coyote rewrite breaks constant array initialisers.
+        ScriptDns(name, AddressFamilies.Inet,
+            DnsAnswer.Records(DnsLatency, addresses.Where(a => a.Family == AddressFamilies.Inet).ToArray()));
+        ScriptDns(name, AddressFamilies.Inet6,
+            DnsAnswer.Records(DnsLatency, addresses.Where(a => a.Family == AddressFamilies.Inet6).ToArray()));
         lock (_gate)
             foreach (var a in addresses) _reverse.Add((name, a with { Port = 0 }));
     }

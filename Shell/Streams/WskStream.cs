@@ -23,10 +23,12 @@ namespace Wsk.Shell;
 /// cref="IOException"/> with the status in a <see cref="WskStatusException"/> as its inner exception.
 /// </para>
 /// <para>
-/// <see cref="Stream.Dispose()"/> ends the outgoing stream (a graceful WskDisconnect: the peer reads every byte
-/// written, then the end) and closes the socket, when the stream owns it (rule StreamDisposeCloses); <see
-/// cref="DisposeAsync"/> lets that disconnect run for up to <see cref="WskConnectedSocket.DefaultDisconnectTimeout"/>
-/// first, as the socket's own <c>DisposeAsync</c> does.
+/// <see cref="Stream.Dispose()"/> ends the outgoing stream (a graceful WskDisconnect: our end goes after every byte
+/// written) and closes the socket, when the stream owns it (rule StreamDisposeCloses); <see cref="DisposeAsync"/> lets
+/// that disconnect run for up to <see cref="WskConnectedSocket.DefaultDisconnectTimeout"/> first, as the socket's own
+/// <c>DisposeAsync</c> does. The close is graceful when the peer's end has arrived too; otherwise it resets the
+/// connection, and bytes the kernel had not sent yet go with the reset: to be sure the peer has them, read until a read
+/// returns 0 before disposing.
 /// </para>
 /// </remarks>
 public sealed partial class WskStream : Stream

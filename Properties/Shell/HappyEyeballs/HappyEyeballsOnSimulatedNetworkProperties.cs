@@ -23,7 +23,7 @@ public class HappyEyeballsOnSimulatedNetworkProperties
     private static readonly SockAddrIn6 SixB = new(new UInt128(0x2001_0db8_0000_0000, 2), 443);
     private static readonly SockAddrIn Four = new(0xC000_0201, 443);
     private static readonly SockAddrIn FourB = new(0xC000_0202, 443);
-    private static readonly NtStatus NotFound = NtStatus.FromUInt32(0xC0000225);
+    private static readonly NtStatus NotFound = NtStatus.NotFound;
 
     private sealed class World
     {

@@ -65,7 +65,8 @@ public sealed class HttpClientOverWskStreamProperties : IClassFixture<KestrelEch
 
     [Property(MaxTest = 10)]
     public Property Requests_over_https_echo_every_body_over_one_connection_with_http11_in_turn_or_http2_at_once() =>
-        Prop.ForAll(Plans(4), Gen.Choose(0, 1).Select(i => i == 1).ToArbitrary(), (plan, http2) => WskStreamWorld.Bounded($"the HTTPS case {plan}", async token =>
+        Prop.ForAll(Plans(4), Gen.Choose(0, 1).Select(i => i == 1).ToArbitrary(), (plan, http2) =>
+            WskStreamWorld.Bounded($"the HTTPS case {plan}", async token =>
         {
             var outcome = await Exchange(plan, https: true, http2, token);
             return outcome.Verdict(plan, expectedVersion: http2 ? HttpVersion.Version20 : HttpVersion.Version11)

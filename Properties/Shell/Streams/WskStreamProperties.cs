@@ -231,7 +231,7 @@ public abstract class WskStreamProperties : IDisposable
     {
         var (ours, peer) = _world.Pair();
         var stream = ours.AsStream();
-        var data = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();
+        var data = Enumerable.Range(0, 30_000).Select(i => (byte)i).ToArray(); // within one window: see rule StreamDisposeCloses
         var peerRead = peer.ReadToEndAsync();
         await stream.WriteAsync(data);
         await stream.DisposeAsync();
