@@ -42,7 +42,7 @@ public enum ReadTarget : byte
 /// completes; the peer's FIN or reset (<c>EndOfStream</c>, <c>Reset</c>), told once (<c>DisconnectIndicated</c>);
 /// WskCloseSocket or an abortive WskDisconnect ran (<c>Closed</c>, <c>Aborted</c>): nothing more is read.
 /// </summary>
-public sealed record ReaderState(
+public readonly record struct ReaderState(
     ImmutableArray<PostedReceive> Queue, ReaderPhase Phase, ReadTarget Target, long TargetId, int ReadNumber,
     int Retained, bool IndicationsStopped, bool PeekBlocked, bool EndOfStream, bool Reset, bool DisconnectIndicated,
     bool Closed, bool Aborted)
@@ -135,14 +135,14 @@ public readonly record struct ReaderEvent(
 /// </summary>
 public static class ReceiveReaderDecider
 {
-    private static readonly IReadOnlyList<ReaderEvent> Nothing = Array.Empty<ReaderEvent>();
+    private static ReaderEvents Nothing => ReaderEvents.None;
 
     /// <summary>A new socket's reader: nothing posted, nothing read.</summary>
     public static readonly ReaderState Initial = new(ImmutableArray<PostedReceive>.Empty, ReaderPhase.Idle,
         ReadTarget.None, 0, 0, 0, false, false, false, false, false, false, false);
 
     /// <summary>What a command makes the reader do (a list: close may end several receives).</summary>
-    public static IReadOnlyList<ReaderEvent> Decide(ReaderCommand command, ReaderState state) => command.Kind switch
+    public static ReaderEvents Decide(ReaderCommand command, ReaderState state) => command.Kind switch
     {
         ReaderCommandKind.Post => state.Closed || state.Find(command.Id) is not null ? Nothing
             : One(new(ReaderEventKind.Queued, command.Id, Bytes: command.Length, Flag: command.WaitAll)),
@@ -150,7 +150,7 @@ public static class ReceiveReaderDecider
         ReaderCommandKind.Pump => DecidePump(command, state),
         ReaderCommandKind.ReadPending => command.ReadNumber != state.ReadNumber || state.Phase != ReaderPhase.Starting
             ? Nothing // that read already answered
-            : ReadCancelWanted(state) ? new ReaderEvent[] { new(ReaderEventKind.ReadInTransport), CancelRead }
+            : ReadCancelWanted(state) ? ReaderEvents.Of(new(ReaderEventKind.ReadInTransport), CancelRead)
             : One(new(ReaderEventKind.ReadInTransport)),
         ReaderCommandKind.ReadAnswered => DecideAnswer(command.Status, command.Length, state),
         ReaderCommandKind.IndicationAnswered =>
@@ -167,8 +167,8 @@ public static class ReceiveReaderDecider
         ReaderEventKind.Queued =>
             state with { Queue = state.Queue.Add(new(e.Id, e.Bytes, 0, e.Flag)), PeekBlocked = false },
         ReaderEventKind.RetainedCopied =>
-            state with { Queue = Fill(state, e.Id, e.Bytes), Retained = state.Retained - e.Bytes },
-        ReaderEventKind.Completed => state with { Queue = Remove(state, e.Id),
+            state with { Queue = ReaderQueue.Fill(state, e.Id, e.Bytes), Retained = state.Retained - e.Bytes },
+        ReaderEventKind.Completed => state with { Queue = ReaderQueue.Remove(state, e.Id),
             IndicationsStopped = state.IndicationsStopped && !e.Flag, PeekBlocked = state.PeekBlocked && !e.Flag },
         ReaderEventKind.ReadStarted => state with { Phase = ReaderPhase.Starting, Target = e.Target,
             TargetId = e.Id, ReadNumber = e.ReadNumber },
@@ -177,7 +177,8 @@ public static class ReceiveReaderDecider
             ? state with { Queue = state.Queue.SetItem(i, state.Queue[i] with { CancelAsked = true }) }
             : state,
         ReaderEventKind.ReadFinished => state with { Phase = ReaderPhase.Idle, Target = default, TargetId = 0,
-            Queue = state.Target == ReadTarget.Receive && Ok(e) ? Fill(state, state.TargetId, e.Bytes) : state.Queue,
+            Queue = state.Target == ReadTarget.Receive && Ok(e)
+                ? ReaderQueue.Fill(state, state.TargetId, e.Bytes) : state.Queue,
             PeekBlocked = state.PeekBlocked || (state.Target == ReadTarget.Peek && Ok(e) && e.Bytes > 0) },
         ReaderEventKind.StreamEnded => e.Flag ? state with { Reset = true } : state with { EndOfStream = true },
         ReaderEventKind.DataIndicated => state with { Phase = ReaderPhase.Indicating },
@@ -196,11 +197,18 @@ public static class ReceiveReaderDecider
     /// <summary>Folds every event of one decision, in order (the shell's step after each Decide).</summary>
     public static ReaderState Apply(ReaderState state, IReadOnlyList<ReaderEvent> events)
     {
-        foreach (var e in events) state = Evolve(state, e);
+        for (int i = 0; i < events.Count; i++) state = Evolve(state, events[i]);
         return state;
     }
 
-    private static IReadOnlyList<ReaderEvent> DecideCancel(long id, ReaderState state)
+    /** <summary>The same fold over one decision's events, unboxed.</summary> */
+    public static ReaderState Apply(ReaderState state, in ReaderEvents events)
+    {
+        for (int i = 0; i < events.Count; i++) state = Evolve(state, events[i]);
+        return state;
+    }
+
+    private static ReaderEvents DecideCancel(long id, ReaderState state)
     {
         if (state.Find(id) is not { } r) return Nothing; // already completed: the cancel lost the race
         bool reading = state.Target == ReadTarget.Receive && state.TargetId == id
@@ -209,9 +217,9 @@ public static class ReceiveReaderDecider
         if (r.CancelAsked) return Nothing;
         // Starting: the read does not exist yet, so the cancel is remembered and ReadPending passes it on.
         var remembered = new ReaderEvent(ReaderEventKind.CancelRemembered, id);
-        return state.Phase == ReaderPhase.Starting ? One(remembered) : new[] { remembered, CancelRead };
+        return state.Phase == ReaderPhase.Starting ? One(remembered) : ReaderEvents.Of(remembered, CancelRead);
     }
-    private static IReadOnlyList<ReaderEvent> DecidePump(ReaderCommand command, ReaderState state)
+    private static ReaderEvents DecidePump(ReaderCommand command, ReaderState state)
     {
         if (state.Closed || state.Phase != ReaderPhase.Idle) return Nothing;
         int next = state.ReadNumber + 1;
@@ -231,7 +239,7 @@ public static class ReceiveReaderDecider
             int n = Math.Min(state.Retained, head.Remaining);
             var copied = new ReaderEvent(ReaderEventKind.RetainedCopied, head.Id, Bytes: n);
             return !head.WaitAll || head.Remaining == n
-                ? new[] { copied, Completed(head.Id, NtStatus.Success, head.Transferred + n, resume: true) }
+                ? ReaderEvents.Of(copied, Completed(head.Id, NtStatus.Success, head.Transferred + n, resume: true))
                 : One(copied);
         }
         if (head.Remaining == 0 || state.EndOfStream || state.Aborted)
@@ -240,25 +248,25 @@ public static class ReceiveReaderDecider
         return One(Read(ReadTarget.Receive, next) with { Id = head.Id, Offset = head.Transferred,
             Bytes = head.Remaining });
     }
-    private static IReadOnlyList<ReaderEvent> DecideAnswer(NtStatus status, int bytes, ReaderState state)
+    private static ReaderEvents DecideAnswer(NtStatus status, int bytes, ReaderState state)
     {
         if (state.Phase is not (ReaderPhase.Starting or ReaderPhase.InTransport)) return Nothing; // no read is running
-        var events = new List<ReaderEvent>(4) { new(ReaderEventKind.ReadFinished, Status: status, Bytes: bytes) };
+        var events = ReaderEvents.Of(new ReaderEvent(ReaderEventKind.ReadFinished, Status: status, Bytes: bytes));
         // No read is ever started into an empty buffer, so 0 bytes with success is the peer's FIN.
         bool fin = status == NtStatus.Success && bytes == 0 && !state.EndOfStream;
         bool reset = status == NtStatus.ConnectionReset && !state.Reset;
-        if (fin || reset) events.Add(new ReaderEvent(ReaderEventKind.StreamEnded, Flag: reset));
+        if (fin || reset) events = events.Add(new ReaderEvent(ReaderEventKind.StreamEnded, Flag: reset));
         if (state.Target == ReadTarget.Receive && state.Find(state.TargetId) is { } r)
         {
             // WaitAllFillsOrSaysWhy: a WAITALL receive completes full, or at the end, a failure or its cancel.
             int transferred = r.Transferred + (status == NtStatus.Success ? bytes : 0);
             if (status != NtStatus.Success || bytes == 0 || !r.WaitAll || transferred == r.Length || r.CancelAsked)
-                events.Add(Completed(r.Id, transferred > 0 ? NtStatus.Success : status, transferred, resume: true));
+                events = events.Add(Completed(r.Id, transferred > 0 ? NtStatus.Success : status, transferred, true));
         }
         else if (state.Target == ReadTarget.Indication && status == NtStatus.Success && bytes > 0 && !state.Closed)
-            events.Add(new ReaderEvent(ReaderEventKind.DataIndicated, Bytes: bytes));
+            events = events.Add(new ReaderEvent(ReaderEventKind.DataIndicated, Bytes: bytes));
         if ((fin || reset) && !state.DisconnectIndicated && !state.Closed && !state.Aborted)
-            events.Add(new ReaderEvent(ReaderEventKind.DisconnectIndicated, Flag: reset));
+            events = events.Add(new ReaderEvent(ReaderEventKind.DisconnectIndicated, Flag: reset));
         return events;
     }
     /// <summary>Kept back: the rest of a partial take; none if consumed or kept; all if refused or not run.</summary>
@@ -268,13 +276,13 @@ public static class ReceiveReaderDecider
         : a.ReceiveEnabled && a.Action != IndicationAction.NotAccepted
         ? new(ReaderEventKind.IndicationEnded)
         : new(ReaderEventKind.IndicationEnded, Bytes: a.Length, Flag: true);
-    private static IReadOnlyList<ReaderEvent> DecideStop(bool close, ReaderState state)
+    private static ReaderEvents DecideStop(bool close, ReaderState state)
     {
         if (state.Closed || (!close && state.Aborted)) return Nothing;
-        var events = new List<ReaderEvent>(state.Queue.Length + 2) { new(ReaderEventKind.Stopped, Flag: close) };
+        var events = ReaderEvents.Of(new ReaderEvent(ReaderEventKind.Stopped, Flag: close));
         // Close and abort cancel what is pending (CANCELLED, with its bytes); ReadPending cancels a starting read.
-        foreach (var r in state.Queue) events.Add(Completed(r.Id, NtStatus.Cancelled, r.Transferred));
-        if (state.Phase == ReaderPhase.InTransport) events.Add(CancelRead);
+        foreach (var r in state.Queue) events = events.Add(Completed(r.Id, NtStatus.Cancelled, r.Transferred));
+        if (state.Phase == ReaderPhase.InTransport) events = events.Add(CancelRead);
         return events;
     }
     private static bool ReadCancelWanted(ReaderState state) => state.Closed || state.Aborted
@@ -286,14 +294,7 @@ public static class ReceiveReaderDecider
     /// <summary>Receive <paramref name="r"/> ends: SUCCESS with its bytes, or <paramref name="none"/>.</summary>
     private static ReaderEvent Ended(PostedReceive r, NtStatus none, bool resume = false) =>
         Completed(r.Id, r.Transferred > 0 ? NtStatus.Success : none, r.Transferred, resume);
-    private static IReadOnlyList<ReaderEvent> One(ReaderEvent e) => new[] { e };
+    private static ReaderEvents One(ReaderEvent e) => ReaderEvents.Of(e);
     private static bool Ok(ReaderEvent e) => e.Status == NtStatus.Success;
     private static ReaderEvent CancelRead => new(ReaderEventKind.TransportCancelAsked);
-    private static ImmutableArray<PostedReceive> Remove(ReaderState state, long id) =>
-        state.IndexOf(id) is var i and >= 0 ? state.Queue.RemoveAt(i) : state.Queue;
-    /// <summary>The queue with <paramref name="bytes"/> more transferred into receive <paramref name="id"/>.</summary>
-    private static ImmutableArray<PostedReceive> Fill(ReaderState state, long id, int bytes) =>
-        state.IndexOf(id) is var i and >= 0
-            ? state.Queue.SetItem(i, state.Queue[i] with { Transferred = state.Queue[i].Transferred + bytes })
-            : state.Queue;
 }

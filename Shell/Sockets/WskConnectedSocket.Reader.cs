@@ -31,7 +31,7 @@ public sealed partial class WskConnectedSocket
     {
         while (true)
         {
-            IReadOnlyList<ReaderEvent> events;
+            ReaderEvents events;
             SocketIo? finishedFirst = null; // nearly always the only one: no list for it
             List<SocketIo>? finishedMore = null;
             ITransportCancel? cancelRead = null;
@@ -47,7 +47,7 @@ public sealed partial class WskConnectedSocket
                         (_events.Enabled & WskEvents.Disconnect) != 0);
                 events = ReceiveReaderDecider.Decide(command, rx.Reader);
                 rx.Reader = ReceiveReaderDecider.Apply(rx.Reader, events);
-                // Indexed, not foreach: the decider answers an IReadOnlyList, whose enumerator is boxed on every loop.
+                // Indexed, not foreach: the events are a value, and its enumerator would be boxed.
                 for (int i = 0; i < events.Count; i++)
                 {
                     var e = events[i];
