@@ -77,8 +77,9 @@ internal static class NameConnect
         string after = string.Create(CultureInfo.InvariantCulture, $"after {elapsed.TotalMilliseconds:0.0} ms");
         string attempts = string.Join("; ", completion.Attempts.Select(a => $"{a.Address} {a.Status}"));
         if (completion.IsSuccess)
-            IrpLog.Line("eyeballs", $"{completion.Address} won {after}: local {completion.Socket.LocalAddress?.ToString() ?? "?"}  " +
-                                    $"attempts: {attempts}");
+            IrpLog.Line("eyeballs", string.Create(CultureInfo.InvariantCulture,
+                $"{completion.Address} won {after}, {completion.Attempts.Count} attempt(s) started; " +
+                $"local {completion.Socket.LocalAddress?.ToString() ?? "?"}"));
         else
             IrpLog.Line("eyeballs", $"failed with {completion.Status} {after}; attempts: {(attempts.Length == 0 ? "none" : attempts)}");
     }
