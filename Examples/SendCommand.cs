@@ -27,8 +27,9 @@ internal static class SendCommand
     public static async Task<int> RunAsync(Target target, SockAddr? local, byte[] payload, double timeoutSeconds,
         CancellationToken cancellationToken)
     {
+        string connect = target.Address is null ? "connect by name (WskHappyEyeballs.ConnectAsync)" : "WskSocketConnect";
         IrpLog.Line("remote", string.Create(CultureInfo.InvariantCulture,
-            $"{(target.Address is null ? "connect by name (WskHappyEyeballs.ConnectAsync)" : "WskSocketConnect")} to {target}, WskSend of {payload.Length} bytes, then WskReceive until the peer closes or {timeoutSeconds:0.###} s pass"));
+            $"{connect} to {target}, WskSend of {payload.Length} bytes, then WskReceive until the peer closes or {timeoutSeconds:0.###} s pass"));
         using var session = WskSession.Open(target.Host is { } host ? NameConnect.ResolverFor(host) : null);
         if (session is null) return ExitCodes.ProviderUnavailable;
         var (irp, socket, status) = await ConnectAsync(session, target, local, cancellationToken).ConfigureAwait(false);
