@@ -11,7 +11,7 @@ namespace Wsk.Examples;
 /// The no-argument tour: connects through the reactive API to this process's own loopback listeners (IPv4, and IPv6
 /// when [::1] exists), then one connect that the network refuses and one request the provider rejects before any
 /// network work, so all three ways an IRP can end are on one screen; then the data path against an echo listener
-/// (<see cref="EchoDemo"/>).
+/// (<see cref="EchoDemo"/>), and Happy Eyeballs against a black-holed ::1 (<see cref="EyeballsDemo"/>).
 /// </summary>
 internal static class DemoCommand
 {
@@ -34,7 +34,7 @@ internal static class DemoCommand
 
         try
         {
-            return await ReactiveConnects.RunSessionAsync(client =>
+            int code = await ReactiveConnects.RunSessionAsync(client =>
             {
                 var plans = new List<ConnectPlan>();
                 AddSuccesses(plans, client, Remote(v4.EndPoint), local, connectsPerFamily, "IPv4 loopback listener");
@@ -49,6 +49,9 @@ internal static class DemoCommand
                 return plans;
             }, cancellationToken, (session, cancel) =>
                 EchoDemo.RunAsync(session, Request(session.Client.Id, Remote(echo.EndPoint), local), cancel)).ConfigureAwait(false);
+            // Informative: it prints what it saw and leaves the exit code alone.
+            if (!cancellationToken.IsCancellationRequested) await EyeballsDemo.RunAsync(cancellationToken).ConfigureAwait(false);
+            return code;
         }
         finally
         {

@@ -41,13 +41,15 @@ internal static class Program
 
     private static RootCommand Build()
     {
-        var remote = new Argument<SockAddr?>("remote")
+        var remote = new Argument<Target?>("remote")
         {
-            Description = "Where to connect, as host:port: an IPv4 literal (127.0.0.1:8080) or a bracketed IPv6 literal " +
-                          "([::1]:8080). Omit it to run the demo against this program's own loopback listener.",
+            Description = "Where to connect, as host:port: an IPv4 literal (127.0.0.1:8080), a bracketed IPv6 literal " +
+                          "([::1]:8080), or a host name (localhost:6379), connected to by Happy Eyeballs (RFC 8305: AAAA " +
+                          "and A lookups, attempts raced 250 ms apart, each step printed; localhost answers ::1 and " +
+                          "127.0.0.1). Omit it to run the demo against this program's own loopback listener.",
             HelpName = "host:port",
             Arity = ArgumentArity.ZeroOrOne,
-            CustomParser = AddressSyntax.Parse,
+            CustomParser = AddressSyntax.ParseTarget,
         };
         var local = new Option<SockAddr?>("--local")
         {
@@ -104,6 +106,9 @@ internal static class Program
                 r.AddError("--send needs host:port (the demo sends its own messages to its echo listener).");
             if (sending && r.GetResult(count) is not null)
                 r.AddError("--send makes one connection; remove --count.");
+            if (r.GetResult(local) is not null && r.GetResult(remote) is { Tokens.Count: > 0 } named
+                && SockAddr.TryParse(named.Tokens[0].Value) is null)
+                r.AddError("--local applies to an address literal; a connect by name picks each attempt's family itself.");
             if (!sending && r.GetResult(timeout) is { Implicit: false })
                 r.AddError("--timeout applies to --send only.");
         });
@@ -122,7 +127,7 @@ internal static class Program
     /// bench and faults make their own connects: host:port is the root's alone, so "1.2.3.4:80 bench" (which parses,
     /// as the root's argument comes before the subcommand) is refused rather than silently ignored.
     /// </summary>
-    private static Command WithoutRemote(Command command, Argument<SockAddr?> remote)
+    private static Command WithoutRemote(Command command, Argument<Target?> remote)
     {
         command.Validators.Add(r =>
         {

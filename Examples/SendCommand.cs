@@ -24,20 +24,19 @@ internal static class SendCommand
         Failed,
     }
 
-    public static async Task<int> RunAsync(SockAddr remote, SockAddr? local, byte[] payload, double timeoutSeconds,
+    public static async Task<int> RunAsync(Target target, SockAddr? local, byte[] payload, double timeoutSeconds,
         CancellationToken cancellationToken)
     {
+        string connect = target.Address is null ? "connect by name (WskHappyEyeballs.ConnectAsync)" : "WskSocketConnect";
         IrpLog.Line("remote", string.Create(CultureInfo.InvariantCulture,
-            $"WskSocketConnect to {remote}, WskSend of {payload.Length} bytes, then WskReceive until the peer closes or {timeoutSeconds:0.###} s pass"));
-        using var session = WskSession.Open();
+            $"{connect} to {target}, WskSend of {payload.Length} bytes, then WskReceive until the peer closes or {timeoutSeconds:0.###} s pass"));
+        using var session = WskSession.Open(target.Host is { } host ? NameConnect.ResolverFor(host) : null);
         if (session is null) return ExitCodes.ProviderUnavailable;
-        var request = ConnectRequest.Tcp(session.Client.Id, remote);
-        if (local is not null) request = request with { LocalAddress = local };
-        var (irp, connect) = await SocketCalls.ConnectAsync(session, request, "--send", cancellationToken).ConfigureAwait(false);
-        if (connect.Socket is not { } socket)
+        var (irp, socket, status) = await ConnectAsync(session, target, local, cancellationToken).ConfigureAwait(false);
+        if (socket is null)
         {
             if (cancellationToken.IsCancellationRequested) return Interrupted();
-            IrpLog.Line("summary", $"the connect failed with {connect.Status}: nothing sent");
+            IrpLog.Line("summary", $"the connect failed with {status}: nothing sent");
             return ExitCodes.ConnectFailed;
         }
 
@@ -63,12 +62,29 @@ internal static class SendCommand
         finally
         {
             // WSK closes abortively unless both directions were shut down: say which, since the server sees the difference.
-            await SocketCalls.CloseAsync(socket, irp, session.Registration, ourSideShut ? "graceful: both directions were shut down"
+            string how = ourSideShut ? "graceful: both directions were shut down"
                 : ending == Ending.Reset ? "the peer had already reset the connection"
-                : "abortive (reset): the peer had not closed its side").ConfigureAwait(false);
+                : "abortive (reset): the peer had not closed its side";
+            if (irp is { } number) await SocketCalls.CloseAsync(socket, number, session.Registration, how).ConfigureAwait(false);
+            else await NameConnect.CloseAsync(socket, session.Registration, how).ConfigureAwait(false);
         }
         if (cancellationToken.IsCancellationRequested) return Interrupted();
         return Report(ending, reply.Bytes, timeoutSeconds);
+    }
+
+    /// <summary>One WskSocketConnect to an address literal (its IRP number returned), or a Happy Eyeballs race by name.</summary>
+    private static async Task<(int? Irp, WskConnectedSocket? Socket, NtStatus Status)> ConnectAsync(WskSession session, Target target,
+        SockAddr? local, CancellationToken cancellationToken)
+    {
+        if (target.Address is not { } remote)
+        {
+            var byName = await NameConnect.ConnectAsync(session, target.Host!, target.Port, cancellationToken).ConfigureAwait(false);
+            return (null, byName.Socket, byName.Status);
+        }
+        var request = ConnectRequest.Tcp(session.Client.Id, remote);
+        if (local is not null) request = request with { LocalAddress = local };
+        var (irp, connect) = await SocketCalls.ConnectAsync(session, request, "--send", cancellationToken).ConfigureAwait(false);
+        return (irp, connect.Socket, connect.Status);
     }
 
     /// <summary>Sends the payload; an empty one is not sent (for a server that speaks first, e.g. SMTP's greeting).</summary>

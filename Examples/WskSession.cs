@@ -27,10 +27,17 @@ internal sealed class WskSession : IDisposable
 
     public WskProviderDispatch Dispatch => Npi.Dispatch;
 
-    /// <summary>Registers and captures; null (after printing why) when either does not return STATUS_SUCCESS.</summary>
-    public static WskSession? Open()
+    /// <summary>
+    /// Registers and captures; null (after printing why) when either does not return STATUS_SUCCESS. With
+    /// <paramref name="resolver"/>, the registration is over the OS transport with its name calls answered there.
+    /// </summary>
+    public static WskSession? Open(IWskResolver? resolver = null)
     {
-        var registered = WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), out var registration);
+        var clientNpi = new WskClientNpi(null, new WskClientDispatch());
+        WskRegistration registration;
+        var registered = resolver is null
+            ? WskRegistration.WskRegister(clientNpi, out registration)
+            : WskRegistration.WskRegister(clientNpi, WskProvider.Shared.Transport, resolver, out registration);
         IrpLog.Line("provider", $"WskRegister → {registered}");
         if (registered != NtStatus.Success) return null;
 

@@ -19,6 +19,11 @@ public sealed class CommandLineFacts
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    private const string NotAHost = "'";
+
+    private const string HostHelp = "' is not a host with a port. Write a host name such as localhost:6379, an IPv4 literal such as 127.0.0.1:8080 " +
+                                    "or a bracketed IPv6 literal such as [::1]:8080 (the port is 1-65535 with a name).";
+
     private static async Task<(int Code, string[] Output, string[] Error)> Run(params string[] args)
     {
         using var output = new StringWriter();
@@ -44,6 +49,11 @@ public sealed class CommandLineFacts
     [InlineData("bench --bogus", "Unrecognized command or argument '--bogus'.", "bench ")]
     [InlineData("127.0.0.1:80 bench", "bench connects to its own listeners; remove '127.0.0.1:80'.", "bench ")]
     [InlineData("127.0.0.1:80 faults", "faults connects to its own listeners; remove '127.0.0.1:80'.", "faults ")]
+    [InlineData("bad..name:80", NotAHost + "bad..name:80" + HostHelp, "")]
+    [InlineData("localhost:0", NotAHost + "localhost:0" + HostHelp, "")]
+    [InlineData("localhost", NotAHost + "localhost" + HostHelp, "")]
+    [InlineData("999.1.1.1:80", NotAHost + "999.1.1.1:80" + HostHelp, "")]
+    [InlineData("localhost:80 --local 127.0.0.1:0", "--local applies to an address literal; a connect by name picks each attempt's family itself.", "")]
     public async Task A_usage_error_is_one_line_that_says_what_is_wrong_then_a_pointer_to_help_and_exit_1(
         string commandLine, string message, string command)
     {
@@ -108,5 +118,32 @@ public sealed class CommandLineFacts
             await stop.CancelAsync();
             foreach (var socket in accepted) socket.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task A_host_name_is_accepted_and_remote_mode_connects_to_it_and_exits_0()
+    {
+        // localhost answers ::1 and 127.0.0.1: one listener on each loopback (same port when ::1 has it) takes the winner.
+        using var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        v4.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        v4.Listen(16);
+        int port = ((IPEndPoint)v4.LocalEndPoint!).Port;
+        using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = false };
+        try
+        {
+            v6.Bind(new IPEndPoint(IPAddress.IPv6Loopback, port));
+            v6.Listen(16);
+        }
+        catch (SocketException)
+        {
+            // no ::1 (or the port is taken there): the IPv6 attempt fails and IPv4 wins
+        }
+
+        var (code, _, error) = await Run($"localhost:{port}");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Empty(error);
+        // The winner's connection waits in one listener's accept queue.
+        Assert.True(v4.Poll(0, SelectMode.SelectRead) || (v6.IsBound && v6.Poll(0, SelectMode.SelectRead)));
     }
 }
