@@ -32,7 +32,9 @@ public readonly record struct EyeballsStep(DateTimeOffset At, EyeballsEvent Even
 /// <param name="Status">STATUS_SUCCESS, STATUS_CANCELLED, or the failure.</param>
 /// <param name="Socket">The connected socket on success (the caller's to close), else null.</param>
 /// <param name="Address">The address that won, else null.</param>
-/// <param name="Attempts">Every attempt, in the order they started, with the status each ended with.</param>
+/// <param name="Attempts">Every attempt, in the order they started, with the status each ended with; on success, a
+/// loser whose cancel is still on its way shows STATUS_PENDING (the winner is handed over at once; the loser is closed
+/// if it connects all the same).</param>
 public sealed record EyeballsCompletion(
     NtStatus Status, WskConnectedSocket? Socket, SockAddr? Address, IReadOnlyList<EyeballsAttempt> Attempts)
     : IWskCompletion
