@@ -59,7 +59,8 @@ public class HappyEyeballsOnSimulatedNetworkProperties
         public IReadOnlyList<VerifierFinding> Finish()
         {
             Registration.WskReleaseProviderNpi(Npi);
-            Registration.WskDeregister();
+            // Bounded: a socket left open would hold an unbounded deregister forever; the verifier then names it.
+            Registration.WskDeregister(TimeSpan.FromSeconds(2), out _);
             return Verifier.Verify();
         }
     }

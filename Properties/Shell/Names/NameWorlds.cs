@@ -10,11 +10,13 @@ namespace Wsk.Properties.Shell.Names;
 
 /// <summary>
 /// One registration whose name calls go to one resolver: the simulated DNS (virtual time), the table resolver
-/// (answers inside the call) or the OS resolver (loopback names only), each with a verifier attached.
+/// (answers inside the call) or the OS resolver (loopback names only; over the libc transport and over SocketTransport),
+/// each with a verifier attached.
 /// </summary>
 public sealed class NameWorld : IDisposable
 {
-    public const string Simulated = "simulated DNS", Table = "table resolver", Os = "OS resolver";
+    public const string Simulated = "simulated DNS", Table = "table resolver", Os = "OS resolver",
+        OsOverSocketAsyncEventArgs = "OS resolver over SocketTransport";
 
     private readonly HistoricalScheduler? _time;
 
@@ -34,6 +36,9 @@ public sealed class NameWorld : IDisposable
             case Table:
                 WskRegistration.WskRegister(npi, new ScriptedTransport(), TableResolver.Loopback, out registration);
                 break;
+            case OsOverSocketAsyncEventArgs:
+                WskRegistration.WskRegister(npi, new SocketTransport(), OsResolver.Shared, out registration);
+                break;
             default:
                 WskRegistration.WskRegister(npi, out registration); // the shared provider: OsResolver
                 break;
@@ -44,7 +49,8 @@ public sealed class NameWorld : IDisposable
         Npi = captured!;
     }
 
-    public static IEnumerable<object[]> All() => new[] { new object[] { Simulated }, new object[] { Table }, new object[] { Os } };
+    public static IEnumerable<object[]> All() =>
+        new[] { new object[] { Simulated }, new object[] { Table }, new object[] { Os }, new object[] { OsOverSocketAsyncEventArgs } };
 
     /// <summary>The worlds whose resolver can be asked for any name (the OS resolver is asked for loopback names only).</summary>
     public static IEnumerable<object[]> AnyName() => new[] { new object[] { Simulated }, new object[] { Table } };
@@ -59,7 +65,7 @@ public sealed class NameWorld : IDisposable
     public WskClient Client => Npi.Client;
 
     /// <summary>Whether this world's resolver maps <c>localhost</c> to ::1 (this machine's hosts file does not).</summary>
-    public bool KnowsLocalhostV6 => Kind != Os;
+    public bool KnowsLocalhostV6 => Kind is not (Os or OsOverSocketAsyncEventArgs);
 
     /// <summary>The IRP's completion: virtual time advanced, or a bounded real wait for the OS resolver.</summary>
     public IoStatus Finish(Irp irp)
