@@ -134,6 +134,21 @@ public abstract class WskDuplexPipeProperties : IDisposable
         });
 
     [Fact]
+    public async Task A_cancelled_input_read_throws_and_the_next_read_gets_every_byte()
+    {
+        var (ours, peer) = _world.Pair();
+        await using var pipe = ours.AsDuplexPipe();
+        using var cancel = new CancellationTokenSource();
+        var read = pipe.Input.ReadAsync(cancel.Token).AsTask(); // nothing is on its way: it waits
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StreamWorlds.Within(read, "the cancelled read"));
+        await peer.WriteAsync(StreamWorlds.Bytes("0A0B0C"), StreamWorlds.Chunks(3));
+        var result = await StreamWorlds.Within(pipe.Input.ReadAtLeastAsync(3).AsTask(), "the next read");
+        Assert.Equal(StreamWorlds.Bytes("0A0B0C"), result.Buffer.ToArray());
+        pipe.Input.AdvanceTo(result.Buffer.End);
+    }
+
+    [Fact]
     public async Task A_peer_reset_completes_the_input_with_an_IOException_holding_STATUS_CONNECTION_RESET()
     {
         var (ours, peer) = _world.Pair();
