@@ -1,6 +1,5 @@
 using System;
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -89,9 +88,10 @@ public static class WskHappyEyeballs
     }
 
     /// <summary>
-    /// A cold observable of one connect per subscription; disposing before the outcome cancels it, and a socket that
-    /// connected after its subscriber left is closed. The completion is delivered where it was decided, or on
-    /// <paramref name="observeOn"/>.
+    /// A cold observable of one connect per subscription; disposing before the outcome cancels it. The completion is
+    /// delivered where it was decided (on <paramref name="scheduler"/>'s thread, or an IRP's completion), and it goes
+    /// to
+    /// the observer or, when the subscriber left first, nowhere: a socket in it is then closed, never leaked.
     /// </summary>
     /// <param name="dispatch">The provider dispatch every attempt goes through.</param>
     /// <param name="client">The client making the attempts.</param>
@@ -100,35 +100,53 @@ public static class WskHappyEyeballs
     /// <param name="options">Timings and order, RFC 8305's recommendations by default.</param>
     /// <param name="scheduler">Where the delays run (a virtual clock in tests); the default scheduler if null.</param>
     /// <param name="onStep">Called with every step, as it happens.</param>
-    /// <param name="observeOn">Where the completion is delivered, or null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is not 1 to 65535.</exception>
     public static IObservable<EyeballsCompletion> ConnectObservable(this WskProviderDispatch dispatch, ClientId client,
         IEyeballsLookups lookups, int port, HappyEyeballsOptions? options = null, IScheduler? scheduler = null,
-        Action<EyeballsStep>? onStep = null, IScheduler? observeOn = null)
+        Action<EyeballsStep>? onStep = null)
     {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(lookups);
         CheckPort(port);
-        var connects = Observable.Create<EyeballsCompletion>(observer =>
+        return new Connects(() => Runner(dispatch, client, lookups, port, options, scheduler, onStep));
+    }
+
+    private sealed class Connects(Func<EyeballsRunner> runner) : IObservable<EyeballsCompletion>
+    {
+        public IDisposable Subscribe(IObserver<EyeballsCompletion> observer)
         {
-            var runner = Runner(dispatch, client, lookups, port, options, scheduler, onStep);
-            int left = 0;
-            runner.Result.ContinueWith(t =>
+            ArgumentNullException.ThrowIfNull(observer);
+            var subscription = new Subscription(runner(), observer);
+            subscription.Runner.Result.ContinueWith(static (t, s) => ((Subscription)s!).Deliver(t.Result), subscription,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            subscription.Runner.Start();
+            return subscription;
+        }
+    }
+
+    /// <summary>The completion goes to the observer or, if the subscriber left first, is closed: never both.</summary>
+    private sealed class Subscription(EyeballsRunner runner, IObserver<EyeballsCompletion> observer) : IDisposable
+    {
+        private const int Open = 0, Delivered = 1, Left = 2;
+        private int _state;
+
+        public EyeballsRunner Runner => runner;
+
+        public void Deliver(EyeballsCompletion completion)
+        {
+            if (Interlocked.CompareExchange(ref _state, Delivered, Open) != Open)
             {
-                var completion = t.Result;
-                if (Volatile.Read(ref left) == 1)
-                {
-                    completion.Socket?.WskCloseSocket(new Irp()); // nobody is there to own it
-                    return;
-                }
-                observer.OnNext(completion);
-                observer.OnCompleted();
-            }, TaskContinuationOptions.ExecuteSynchronously);
-            runner.Start();
-            return () =>
-            {
-                Volatile.Write(ref left, 1);
-                runner.Cancel();
-            };
-        });
-        return observeOn is null ? connects : connects.ObserveOn(observeOn);
+                completion.Socket?.WskCloseSocket(new Irp()); // nobody is there to own it
+                return;
+            }
+            observer.OnNext(completion);
+            observer.OnCompleted();
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.CompareExchange(ref _state, Left, Open) == Open) runner.Cancel();
+        }
     }
 
     private static EyeballsRunner Runner(WskProviderDispatch dispatch, ClientId client, IEyeballsLookups lookups,
