@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -25,4 +26,20 @@ public static class EyeballsOrder
         }
         return result.MoveToImmutable();
     }
+
+    /// <summary>The family the untried addresses start with: the preferred one while its first count lasts, then the
+    /// family other than the last attempt's.</summary>
+    internal static ushort FirstFamily(EyeballsState state, HappyEyeballsOptions options) =>
+        PreferredStillFirst(state, options) > 0 ? options.PreferredFamily
+        : HappyEyeballsDecider.Other(state.Attempts[^1].Address.Family);
+
+    /// <summary>How many addresses of the first family go first in the untried list (at least 1).</summary>
+    internal static int PreferredFirst(EyeballsState state, HappyEyeballsOptions options) =>
+        Math.Max(1, PreferredStillFirst(state, options));
+
+    /// <summary>The preferred addresses still owed a place first: the count, less the attempts made, all
+    /// preferred.</summary>
+    private static int PreferredStillFirst(EyeballsState state, HappyEyeballsOptions options) =>
+        state.Attempts.All(a => a.Address.Family == options.PreferredFamily)
+            ? options.FirstFamilyCount - state.Attempts.Length : 0;
 }

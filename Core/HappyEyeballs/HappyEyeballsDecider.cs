@@ -176,7 +176,7 @@ public static class HappyEyeballsDecider
             {
                 Untried = EyeballsOrder.Interleave(
                     state.Untried.AddRange(@event.Addresses.Where(a => !Tried(state, a))),
-                    FirstFamily(state, options), state.Attempts.IsEmpty ? options.FirstFamilyCount : 1),
+                    EyeballsOrder.FirstFamily(state, options), EyeballsOrder.PreferredFirst(state, options)),
                 LastLookupStatus = @event.Status.IsSuccess ? state.LastLookupStatus : @event.Status,
             },
             EyeballsEventKind.LookupCancelled => WithLookup(state, @event.Family, LookupPhase.Cancelled),
@@ -283,10 +283,7 @@ public static class HappyEyeballsDecider
             events.Add(new(EyeballsEventKind.LookupCancelled, AddressFamilies.Inet));
     }
 
-    private static ushort FirstFamily(EyeballsState state, HappyEyeballsOptions options) =>
-        state.Attempts.IsEmpty ? options.PreferredFamily : Other(state.Attempts[^1].Address.Family);
-
-    private static ushort Other(ushort family) =>
+    internal static ushort Other(ushort family) =>
         family == AddressFamilies.Inet6 ? AddressFamilies.Inet : AddressFamilies.Inet6;
 
     private static bool Tried(EyeballsState state, SockAddr address) =>

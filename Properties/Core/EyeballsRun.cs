@@ -31,7 +31,7 @@ public sealed record EyeballsScript(LookupScript Inet6, LookupScript Inet, int? 
 
 /// <summary>What a run saw: every event with its virtual time, and the tallies the properties judge.</summary>
 public sealed record EyeballsTrace(List<(int Ms, EyeballsEvent Event)> Events, EyeballsState Final, Dictionary<int, int> Completions,
-    int Successes)
+    int Successes, List<EyeballsState> States)
 {
     public IEnumerable<(int Ms, EyeballsEvent Event)> Of(EyeballsEventKind kind) => Events.Where(e => e.Event.Kind == kind);
     public (int Ms, EyeballsEvent Event)? Outcome =>
@@ -58,6 +58,7 @@ public static class EyeballsRun
         var completions = new Dictionary<int, int>();
         int successes = 0;
         var state = HappyEyeballsDecider.Initial;
+        var states = new List<EyeballsState>();
 
         At(0, EyeballsCommand.Start);
         if (script.CancelAtMs is { } cancelAt) At(cancelAt, EyeballsCommand.Cancel);
@@ -74,6 +75,7 @@ public static class EyeballsRun
             }
             var events = HappyEyeballsDecider.Decide(command, state, options);
             state = HappyEyeballsDecider.Apply(state, events, options);
+            states.Add(state);
             foreach (var e in events)
             {
                 trace.Add((now, e));
@@ -116,7 +118,7 @@ public static class EyeballsRun
                 }
             }
         }
-        return new EyeballsTrace(trace, state, completions, successes);
+        return new EyeballsTrace(trace, state, completions, successes, states);
     }
 
     public static SockAddr V6(int n) => new SockAddrIn6(new UInt128(0x2001_0db8_0000_0000, (ulong)n), 443);

@@ -58,6 +58,16 @@ public class HappyEyeballsDeciderProperties
                 .And(trace.Successes == winners + closed).Label($"sockets: {trace.Successes} connected = {winners} won + {closed} closed")
                 .And(outcomes == 0 || HappyEyeballsDecider.IsTerminal(trace.Final)).Label("a decided run ends with nothing running")
                 .And(started.Distinct().Count() == started.Length).Label("no attempt id twice")
+                .And(trace.States.All(st => HappyEyeballsDecider.IsTerminal(st) == (st.IsDecided && st.Attempts.All(a => !a.Status.IsPending)
+                        && st.Inet6 != LookupPhase.Asked && st.Inet != LookupPhase.Asked)))
+                    .Label("terminal exactly when decided with nothing running")
+                .And(outcomes == 0 || trace.Final.Phase == (winners == 1 ? EyeballsPhase.Won
+                        : trace.Of(EyeballsEventKind.Failed).Any() ? EyeballsPhase.Failed : EyeballsPhase.Cancelled))
+                    .Label($"the final phase is the outcome's ({trace.Final.Phase})")
+                .And(new[] { (script.Inet6, trace.Final.Inet6), (script.Inet, trace.Final.Inet) }.All(l =>
+                        l.Item2 == LookupPhase.Cancelled || l.Item2 == LookupPhase.Asked
+                        || l.Item2 == (l.Item1.Status.IsSuccess ? LookupPhase.Answered : LookupPhase.Failed)))
+                    .Label("each lookup ends answered, failed (as scripted) or cancelled")
                 .Classify(winners == 1, "won").Classify(trace.Of(EyeballsEventKind.Failed).Any(), "failed")
                 .Classify(trace.Of(EyeballsEventKind.Cancelled).Any(), "cancelled").Classify(outcomes == 0, "undecided: a lookup never answers")
                 .Classify(closed > 0, "a late loser closed").Classify(trace.Of(EyeballsEventKind.ResolutionDelayStarted).Any(), "resolution delay")
@@ -155,6 +165,81 @@ public class HappyEyeballsDeciderProperties
         Assert.Equal((300, NtStatus.Cancelled), trace.Of(EyeballsEventKind.Cancelled).Select(e => (e.Ms, e.Event.Status)).Single());
         Assert.Equal(2, trace.Of(EyeballsEventKind.AttemptCancelled).Count(e => e.Ms == 300));
         Assert.True(HappyEyeballsDecider.IsTerminal(trace.Final));
+    }
+
+    [Fact]
+    public void An_address_answered_after_every_attempt_failed_starts_at_once_and_an_empty_answer_then_fails()
+    {
+        // A at 0 (refused after 5 ms), AAAA at 100: the IPv4 attempt at 50 (the resolution delay), refused at 55; nothing
+        // runs when AAAA answers, so its address starts at once.
+        var joins = Run(new EyeballsScript(Answer(100, Connects(V6(1), 5)), Answer(0, Refuses(V4(1), 5)), null));
+        Assert.Equal(new[] { (50, V4(1)), (100, V6(1)) }, joins.Of(EyeballsEventKind.AttemptStarted).Select(e => (e.Ms, e.Event.Address!)).ToArray());
+        Assert.Equal(105, joins.Of(EyeballsEventKind.Won).Single().Ms);
+        // The same, but AAAA answers empty: the connect fails then, with the refused attempt's status.
+        var fails = Run(new EyeballsScript(Answer(100), Answer(0, Refuses(V4(1), 5)), null));
+        Assert.Equal((100, NtStatus.ConnectionRefused), fails.Of(EyeballsEventKind.Failed).Select(e => (e.Ms, e.Event.Status)).Single());
+        Assert.Equal(EyeballsPhase.Failed, fails.Final.Phase);
+    }
+
+    [Fact]
+    public void An_address_answered_after_the_attempt_delay_ran_out_starts_at_once()
+    {
+        // IPv4 black-holed from 50 ms; its attempt delay runs out at 300; AAAA answers at 400: IPv6 starts at 400.
+        var trace = Run(new EyeballsScript(Answer(400, Connects(V6(1), 5)), Answer(0, BlackHole(V4(1))), null));
+        Assert.Equal(new[] { (50, V4(1)), (400, V6(1)) }, trace.Of(EyeballsEventKind.AttemptStarted).Select(e => (e.Ms, e.Event.Address!)).ToArray());
+        Assert.Equal(300, trace.Of(EyeballsEventKind.AttemptDelayRanOut).Single().Ms);
+    }
+
+    [Fact]
+    public void Addresses_that_arrive_late_alternate_from_the_family_of_the_last_attempt()
+    {
+        // AAAA first with two addresses; A at 100: the untried IPv6 and the new IPv4 alternate from IPv4 (the last
+        // attempt was IPv6), so IPv4 goes at 250 and the second IPv6 at 500.
+        var trace = Run(new EyeballsScript(Answer(0, BlackHole(V6(1)), BlackHole(V6(2))), Answer(100, BlackHole(V4(1))), null));
+        Assert.Equal(new[] { (0, V6(1)), (250, V4(1)), (500, V6(2)) },
+            trace.Of(EyeballsEventKind.AttemptStarted).Select(e => (e.Ms, e.Event.Address!)).ToArray());
+    }
+
+    [Fact]
+    public void The_first_family_count_puts_that_many_preferred_addresses_first()
+    {
+        var options = HappyEyeballsOptions.Default with { FirstFamilyCount = 2 };
+        var trace = Run(new EyeballsScript(Answer(0, BlackHole(V6(1)), BlackHole(V6(2))), Answer(0, BlackHole(V4(1))), null), options);
+        Assert.Equal(new[] { V6(1), V6(2), V4(1) }, trace.Of(EyeballsEventKind.AttemptStarted).Select(e => e.Event.Address!).ToArray());
+        var ipv4First = Run(new EyeballsScript(Answer(0, BlackHole(V6(1))), Answer(0, BlackHole(V4(1))), null),
+            HappyEyeballsOptions.Default with { PreferredFamily = AddressFamilies.Inet });
+        Assert.Equal(V4(1), ipv4First.Of(EyeballsEventKind.AttemptStarted).First().Event.Address);
+    }
+
+    [Fact]
+    public void Commands_that_do_not_fit_the_state_decide_nothing()
+    {
+        var options = HappyEyeballsOptions.Default;
+        var started = HappyEyeballsDecider.Apply(HappyEyeballsDecider.Initial,
+            HappyEyeballsDecider.Decide(EyeballsCommand.Start, HappyEyeballsDecider.Initial, options), options);
+        Assert.Empty(HappyEyeballsDecider.Decide(EyeballsCommand.AttemptCompleted(99, NtStatus.Success), started, options));
+        Assert.Empty(HappyEyeballsDecider.Decide(EyeballsCommand.ResolutionDelayElapsed, started, options));
+        Assert.Empty(HappyEyeballsDecider.Decide(EyeballsCommand.AttemptDelayElapsed(1), started, options));
+        Assert.Empty(HappyEyeballsDecider.Decide(EyeballsCommand.Start, started, options));
+        Assert.False(started.InResolutionDelay);
+        Assert.False(started.TimerRanOut);
+    }
+
+    [Fact]
+    public void Options_refuse_what_RFC_8305_and_the_families_do_not_allow()
+    {
+        Assert.Contains("not negative", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            HappyEyeballsOptions.Default with { ResolutionDelay = TimeSpan.FromMilliseconds(-1) }).Message);
+        Assert.Equal(TimeSpan.Zero, (HappyEyeballsOptions.Default with { ResolutionDelay = TimeSpan.Zero }).ResolutionDelay);
+        Assert.Contains("AF_INET6", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            HappyEyeballsOptions.Default with { PreferredFamily = 3 }).Message);
+        Assert.Equal(AddressFamilies.Inet, (HappyEyeballsOptions.Default with { PreferredFamily = AddressFamilies.Inet }).PreferredFamily);
+        Assert.Contains("at least 1", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            HappyEyeballsOptions.Default with { FirstFamilyCount = 0 }).Message);
+        Assert.Equal(1, (HappyEyeballsOptions.Default with { FirstFamilyCount = 1 }).FirstFamilyCount);
+        Assert.Contains("10 ms and 2 s", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            HappyEyeballsOptions.Default with { AttemptDelay = TimeSpan.FromSeconds(3) }).Message);
+        Assert.Equal(TimeSpan.FromSeconds(2), (HappyEyeballsOptions.Default with { AttemptDelay = TimeSpan.FromSeconds(2) }).AttemptDelay);
     }
 
     [Fact]
