@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -44,6 +45,35 @@ internal abstract class DataConnection : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     protected static InvalidOperationException Ended(string what) => new($"{what}: the server closed the connection");
+}
+
+/// <summary>
+/// The connection of both Stream rows (raw NetworkStream and WskStream): the same calls through the same Stream overloads,
+/// so the two rows differ only in the stream under them.
+/// </summary>
+internal sealed class StreamDataConnection(Stream stream, string readName) : DataConnection
+{
+    public override async Task BulkAsync(ReadOnlyMemory<byte> chunk, int count)
+    {
+        for (int i = 0; i < count; i++) await stream.WriteAsync(chunk).ConfigureAwait(false);
+    }
+
+    public override async Task RoundTripsAsync(DataMeasurement measurement)
+    {
+        while (measurement.TryTake())
+        {
+            await stream.WriteAsync(Request.AsMemory()).ConfigureAwait(false);
+            int got = 0;
+            while (got < MessageSize)
+            {
+                int n = await stream.ReadAsync(Response.AsMemory(got)).ConfigureAwait(false);
+                if (n == 0) throw Ended(readName);
+                got += n;
+            }
+        }
+    }
+
+    public override ValueTask DisposeAsync() => stream.DisposeAsync();
 }
 
 /// <summary>The shared budget of one round-trip measurement: connections take round-trip numbers from one counter.</summary>

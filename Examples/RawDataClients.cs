@@ -61,31 +61,6 @@ internal sealed class RawStreamDataClient : DataClient
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(server).ConfigureAwait(false);
-        return new Connection(new NetworkStream(socket, ownsSocket: true));
-    }
-
-    private sealed class Connection(NetworkStream stream) : DataConnection
-    {
-        public override async Task BulkAsync(ReadOnlyMemory<byte> chunk, int count)
-        {
-            for (int i = 0; i < count; i++) await stream.WriteAsync(chunk).ConfigureAwait(false);
-        }
-
-        public override async Task RoundTripsAsync(DataMeasurement measurement)
-        {
-            while (measurement.TryTake())
-            {
-                await stream.WriteAsync(Request.AsMemory()).ConfigureAwait(false);
-                int got = 0;
-                while (got < MessageSize)
-                {
-                    int n = await stream.ReadAsync(Response.AsMemory(got)).ConfigureAwait(false);
-                    if (n == 0) throw Ended("NetworkStream.ReadAsync");
-                    got += n;
-                }
-            }
-        }
-
-        public override ValueTask DisposeAsync() => stream.DisposeAsync();
+        return new StreamDataConnection(new NetworkStream(socket, ownsSocket: true), "NetworkStream.ReadAsync");
     }
 }

@@ -73,32 +73,8 @@ internal sealed class WskStreamDataClient(WskProviderNpi npi) : DataClient
     public override string Name => "WskStream";
 
     public override async Task<DataConnection> OpenAsync(IPEndPoint server) =>
-        new Connection(new WskStream(await WskConnect.OpenAsync(npi, server).ConfigureAwait(false), ownsSocket: true));
-
-    private sealed class Connection(WskStream stream) : DataConnection
-    {
-        public override async Task BulkAsync(ReadOnlyMemory<byte> chunk, int count)
-        {
-            for (int i = 0; i < count; i++) await stream.WriteAsync(chunk).ConfigureAwait(false);
-        }
-
-        public override async Task RoundTripsAsync(DataMeasurement measurement)
-        {
-            while (measurement.TryTake())
-            {
-                await stream.WriteAsync(Request.AsMemory()).ConfigureAwait(false);
-                int got = 0;
-                while (got < MessageSize)
-                {
-                    int n = await stream.ReadAsync(Response.AsMemory(got)).ConfigureAwait(false);
-                    if (n == 0) throw Ended("WskStream.ReadAsync");
-                    got += n;
-                }
-            }
-        }
-
-        public override ValueTask DisposeAsync() => stream.DisposeAsync();
-    }
+        new StreamDataConnection(new WskStream(await WskConnect.OpenAsync(npi, server).ConfigureAwait(false), ownsSocket: true),
+            "WskStream.ReadAsync");
 }
 
 /// <summary>The connect both WSK data clients open their connection with, and the status check of a data call.</summary>

@@ -7,6 +7,7 @@ using Wsk.Shell.Simulation;
 using Wsk.Properties.Shell.HappyEyeballs;
 using Xunit;
 using Xunit.Abstractions;
+using static Wsk.Properties.Shell.HappyEyeballs.EyeballsWorld;
 
 namespace Wsk.Properties.Coyote;
 
@@ -19,9 +20,6 @@ namespace Wsk.Properties.Coyote;
 [Collection(CoyoteCollection.Name)]
 public sealed class EyeballsRaces(ITestOutputHelper output)
 {
-    private static readonly SockAddrIn6 Six = new(new UInt128(0x2001_0db8_0000_0000, 1), 443);
-    private static readonly SockAddrIn Four = new(0xC000_0201, 443);
-
     /// <summary>
     /// One outcome; a socket exactly when it succeeded, from one of the two addresses; the winner closed by the task
     /// waiting for it, every loser closed by the runner, nothing leaked, the verifier silent, and deregister returning.
@@ -30,12 +28,8 @@ public sealed class EyeballsRaces(ITestOutputHelper output)
     public void Attempts_timers_cancel_and_deregister_end_with_one_outcome_and_nothing_leaked() =>
         CoyoteRun.Check(output, nameof(Attempts_timers_cancel_and_deregister_end_with_one_outcome_and_nothing_leaked), async () =>
         {
-            var time = new System.Reactive.Concurrency.HistoricalScheduler();
-            var network = new SimulatedNetwork(time, seed: 5);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), network, out var registration);
-            var verifier = new WskVerifier().Attach(registration);
-            registration.WskCaptureProviderNpi(WskWait.NoWait, out var captured);
-            var npi = captured!;
+            var world = new EyeballsWorld(seed: 5);
+            var (time, network, registration, npi) = (world.Time, world.Network, world.Registration, world.Npi);
             // Either IPv6 answers first (10 ms), or it is slow (15 ms) and its answer is already on its way when the
             // IPv4 winner (started at 10 ms, 1 ms to connect) cancels it: the loser connects anyway and must be closed.
             bool slowSix = Microsoft.Coyote.Random.Generator.Create().NextBoolean();
@@ -88,7 +82,7 @@ public sealed class EyeballsRaces(ITestOutputHelper output)
             Specification.Assert(status == NtStatus.Success == completion.Socket is not null, "a socket exactly when it succeeded");
             Specification.Assert(network.OpenConnections == 0 && registration.OpenSockets == 0,
                 $"nothing leaked: {network.OpenConnections} connection(s), {registration.OpenSockets} socket(s) open");
-            var findings = verifier.Verify();
+            var findings = world.Verifier.Verify();
             Specification.Assert(findings.Count == 0, "the verifier: " + string.Join("; ", findings));
         });
 }

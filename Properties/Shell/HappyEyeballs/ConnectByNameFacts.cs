@@ -9,6 +9,7 @@ using Wsk.Core;
 using Wsk.Shell;
 using Wsk.Shell.Simulation;
 using Xunit;
+using static Wsk.Properties.Shell.HappyEyeballs.EyeballsWorld;
 
 namespace Wsk.Properties.Shell.HappyEyeballs;
 
@@ -18,54 +19,25 @@ namespace Wsk.Properties.Shell.HappyEyeballs;
 /// </summary>
 public class ConnectByNameFacts
 {
-    private static readonly SockAddrIn6 Six = new(new UInt128(0x2001_0db8_0000_0000, 1), 443);
-    private static readonly SockAddrIn Four = new(0xC000_0201, 443);
-
-    private sealed class World
+    /// <summary>A world where 192.0.2.1 accepts after 1 ms and 2001:db8::1 is a black hole.</summary>
+    private static EyeballsWorld World()
     {
-        public readonly HistoricalScheduler Time = new();
-        public readonly SimulatedNetwork Network;
-        public readonly WskRegistration Registration;
-        public readonly WskProviderNpi Npi;
-        public readonly WskVerifier Verifier = new();
-        private readonly DateTimeOffset _start;
-
-        public World()
-        {
-            Network = new SimulatedNetwork(Time, seed: 3);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out var registration);
-            Registration = registration;
-            Verifier.Attach(registration);
-            registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
-            Npi = npi!;
-            _start = Time.Now;
-            Network.Listen(Four);
-            Network.ScriptEndpoint(Six, new FaultScript(ConnectFault.BlackHole, CompletionTiming.Pending));
-            Network.ScriptEndpoint(Four, FaultScript.PendingFor(TimeSpan.FromMilliseconds(1)));
-        }
-
-        public int Ms => (int)(Time.Now - _start).TotalMilliseconds;
-
-        public void Run(int ms) => Time.AdvanceBy(TimeSpan.FromMilliseconds(ms));
-
-        public System.Collections.Generic.IReadOnlyList<VerifierFinding> Finish()
-        {
-            Registration.WskReleaseProviderNpi(Npi);
-            // Bounded: a socket left open would hold an unbounded deregister forever; the verifier then names it.
-            Registration.WskDeregister(TimeSpan.FromSeconds(2), out _);
-            return Verifier.Verify();
-        }
+        var w = new EyeballsWorld(seed: 3);
+        w.Network.Listen(Four);
+        w.Network.ScriptEndpoint(Six, new FaultScript(ConnectFault.BlackHole, CompletionTiming.Pending));
+        w.Network.ScriptEndpoint(Four, FaultScript.PendingFor(TimeSpan.FromMilliseconds(1)));
+        return w;
     }
 
     [Fact]
     public async Task A_name_whose_IPv6_address_is_black_holed_connects_over_IPv4_one_attempt_delay_after_the_lookups()
     {
-        var w = new World();
+        var w = World();
         w.Network.ScriptDns("dual.test", AddressFamilies.Inet6, DnsAnswer.Records(TimeSpan.FromMilliseconds(20), Six with { Port = 0 }));
         w.Network.ScriptDns("dual.test", AddressFamilies.Inet, DnsAnswer.Records(TimeSpan.FromMilliseconds(20), Four with { Port = 0 }));
         int wonAt = -1;
         var connect = w.Npi.ConnectAsync("dual.test", 443, scheduler: w.Time,
-            onStep: s => { if (s.Event.Kind == EyeballsEventKind.Won) wonAt = w.Ms; });
+            onStep: s => { if (s.Event.Kind == EyeballsEventKind.Won) wonAt = w.Now; });
         w.Run(270);
         Assert.False(connect.IsCompleted);
         w.Run(1);
@@ -80,7 +52,7 @@ public class ConnectByNameFacts
     [Fact]
     public async Task A_name_nobody_knows_fails_with_STATUS_NOT_FOUND_and_no_attempt()
     {
-        var w = new World();
+        var w = World();
         var connect = w.Npi.ConnectAsync(new DnsEndPoint("nobody.test", 443), null);
         w.Run(1_000);
         var done = await connect;
@@ -92,7 +64,7 @@ public class ConnectByNameFacts
     [Fact]
     public async Task The_observable_connects_per_subscription_and_a_dispose_before_the_outcome_cancels_every_lookup_and_attempt()
     {
-        var w = new World();
+        var w = World();
         var lookups = new ScriptedLookups(w.Time, new ScriptedAnswer(TimeSpan.Zero, NtStatus.Success, new SockAddr[] { Six }),
             new ScriptedAnswer(TimeSpan.Zero, NtStatus.Success, new SockAddr[] { Four }));
         var connects = w.Npi.Dispatch.ConnectObservable(w.Npi.Client.Id, lookups, 443, scheduler: w.Time);

@@ -10,6 +10,7 @@ using Wsk.Core;
 using Wsk.Shell;
 using Wsk.Shell.Simulation;
 using Xunit;
+using static Wsk.Properties.Shell.HappyEyeballs.EyeballsWorld;
 
 namespace Wsk.Properties.Shell.HappyEyeballs;
 
@@ -19,51 +20,7 @@ namespace Wsk.Properties.Shell.HappyEyeballs;
 /// </summary>
 public class HappyEyeballsOnSimulatedNetworkProperties
 {
-    private static readonly SockAddrIn6 Six = new(new UInt128(0x2001_0db8_0000_0000, 1), 443);
-    private static readonly SockAddrIn6 SixB = new(new UInt128(0x2001_0db8_0000_0000, 2), 443);
-    private static readonly SockAddrIn Four = new(0xC000_0201, 443);
-    private static readonly SockAddrIn FourB = new(0xC000_0202, 443);
     private static readonly NtStatus NotFound = NtStatus.NotFound;
-
-    private sealed class World
-    {
-        public readonly System.Reactive.Concurrency.HistoricalScheduler Time = new();
-        public readonly SimulatedNetwork Network;
-        public readonly WskRegistration Registration;
-        public readonly WskProviderNpi Npi;
-        public readonly WskVerifier Verifier = new();
-        public readonly List<EyeballsStep> Steps = new();
-        private readonly DateTimeOffset _start;
-
-        public World()
-        {
-            Network = new SimulatedNetwork(Time, seed: 1);
-            WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), Network, out var registration);
-            Registration = registration;
-            Verifier.Attach(registration);
-            registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
-            Npi = npi!;
-            _start = Time.Now;
-        }
-
-        public int Ms(DateTimeOffset at) => (int)(at - _start).TotalMilliseconds;
-
-        public Task<EyeballsCompletion> Connect(ScriptedLookups lookups, CancellationToken token = default) =>
-            Npi.Dispatch.ConnectAsync(Npi.Client.Id, lookups, 443, scheduler: Time, onStep: Steps.Add, cancellationToken: token);
-
-        public int At(EyeballsEventKind kind) => Ms(Steps.Single(s => s.Event.Kind == kind).At);
-
-        public void Run(int ms) => Time.AdvanceBy(TimeSpan.FromMilliseconds(ms));
-
-        /// <summary>Releases the capture and deregisters (every socket must be closed), then asks the verifier.</summary>
-        public IReadOnlyList<VerifierFinding> Finish()
-        {
-            Registration.WskReleaseProviderNpi(Npi);
-            // Bounded: a socket left open would hold an unbounded deregister forever; the verifier then names it.
-            Registration.WskDeregister(TimeSpan.FromSeconds(2), out _);
-            return Verifier.Verify();
-        }
-    }
 
     private static ScriptedAnswer Answer(int ms, params SockAddr[] addresses) => new(TimeSpan.FromMilliseconds(ms), NtStatus.Success, addresses);
 
@@ -72,7 +29,7 @@ public class HappyEyeballsOnSimulatedNetworkProperties
     [Fact]
     public async Task A_black_holed_IPv6_address_gives_way_to_the_IPv4_socket_at_250_ms_and_its_attempt_is_cancelled()
     {
-        var w = new World();
+        var w = new EyeballsWorld();
         w.Network.Listen(Four);
         w.Network.ScriptEndpoint(Six, new FaultScript(ConnectFault.BlackHole, CompletionTiming.Pending));
         w.Network.ScriptEndpoint(Four, After(1));
@@ -96,7 +53,7 @@ public class HappyEyeballsOnSimulatedNetworkProperties
     [Fact]
     public async Task An_A_answer_30_ms_before_AAAA_is_held_for_the_resolution_delay_and_IPv6_connects_first()
     {
-        var w = new World();
+        var w = new EyeballsWorld();
         w.Network.Listen(Four);
         w.Network.Listen(Six);
         w.Network.ScriptEndpoint(Six, After(5));
@@ -115,7 +72,7 @@ public class HappyEyeballsOnSimulatedNetworkProperties
     [Fact]
     public async Task Both_families_refusing_end_in_one_failure_that_lists_both_attempts()
     {
-        var w = new World();
+        var w = new EyeballsWorld();
         w.Network.ScriptEndpoint(Six, After(3, ConnectFault.Refuse));
         w.Network.ScriptEndpoint(Four, After(7, ConnectFault.Refuse));
         var connect = w.Connect(new ScriptedLookups(w.Time, Answer(0, Six), Answer(0, Four)));
@@ -174,7 +131,7 @@ public class HappyEyeballsOnSimulatedNetworkProperties
     public Property Exactly_one_socket_or_none_every_IRP_completed_once_and_the_verifier_silent() =>
         Prop.ForAll(Plans, plan =>
         {
-            var w = new World();
+            var w = new EyeballsWorld();
             foreach (var a in plan.Sixes.Concat(plan.Fours))
             {
                 if (a.Kind is 0 or 3 or 4) w.Network.Listen(a.Address);
