@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reactive.Concurrency;
-using System.Threading;
 using System.Threading.Tasks;
 using Wsk.Core;
 
@@ -30,7 +29,6 @@ internal sealed class EyeballsRunner
     private readonly List<IDisposable> _timers = new();
     private readonly TaskCompletionSource<EyeballsCompletion> _result =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EyeballsState _state = HappyEyeballsDecider.Initial;
     private bool _draining;
 
@@ -48,9 +46,6 @@ internal sealed class EyeballsRunner
 
     /// <summary>The outcome, once decided (the winner's socket is then the caller's).</summary>
     public Task<EyeballsCompletion> Result => _result.Task;
-
-    /// <summary>Ends when nothing of the connect runs any more: every attempt completed, every loser closed.</summary>
-    public Task Settled => _settled.Task;
 
     public void Start() => Drive(EyeballsCommand.Start);
 
@@ -165,17 +160,5 @@ internal sealed class EyeballsRunner
         StopTimers();
         if (_state.Phase == EyeballsPhase.Cancelled)
             _result.TrySetResult(new EyeballsCompletion(NtStatus.Cancelled, null, null, _state.Attempts));
-        _settled.TrySetResult();
-    }
-}
-
-/// <summary>Cancels a connect's runner once, from a token or a subscription's dispose.</summary>
-internal sealed class EyeballsCancel(EyeballsRunner runner) : IDisposable
-{
-    private int _done;
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _done, 1) == 0) runner.Cancel();
     }
 }

@@ -100,7 +100,7 @@ public sealed class WskDuplexPipe : IDuplexPipe, IDisposable, IAsyncDisposable
                     : _receiveIrp.IoStatus;
                 if (!io.Status.IsSuccess)
                 {
-                    if (!IsDisposed) error = Failure("receive", io, returned);
+                    if (!IsDisposed) error = WskStream.Failure("receive", _socket, io, returned);
                     break;
                 }
                 int bytes = (int)(io.Information is long n ? n : 0);
@@ -138,7 +138,7 @@ public sealed class WskDuplexPipe : IDuplexPipe, IDisposable, IAsyncDisposable
                     var io = returned.IsPending ? await _sendIrp.WaitAsync().ConfigureAwait(false) : _sendIrp.IoStatus;
                     if (!io.Status.IsSuccess)
                     {
-                        error = IsDisposed ? null : Failure("send", io, returned);
+                        error = IsDisposed ? null : WskStream.Failure("send", _socket, io, returned);
                         return;
                     }
                 }
@@ -164,10 +164,6 @@ public sealed class WskDuplexPipe : IDuplexPipe, IDisposable, IAsyncDisposable
             await reader.CompleteAsync(error).ConfigureAwait(false);
         }
     }
-
-    private IOException Failure(string call, IoStatus io, NtStatus returned) =>
-        new($"the {call} on {_socket} completed with {io.Status}",
-            new WskStatusException(new IoCompletion(io.Status, io.Information is long n ? n : 0, returned)));
 
     /// <summary>Closes the socket at once (WskCloseSocket: pending calls cancelled) and waits for both loops.</summary>
     public void Dispose()

@@ -254,7 +254,15 @@ public sealed partial class WskStream : Stream
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(IsDisposed, this);
         }
-        throw new IOException($"the {call} on {_socket} completed with {status}",
-            new WskStatusException(new IoCompletion(status, bytes, returned)));
+        throw Failure(call, _socket, irp.IoStatus, returned);
     }
+
+    /// <summary>
+    /// The exception a failed call of the stream or the pipe stands for: an <see cref="IOException"/> holding the
+    /// status
+    /// and the whole completion in a <see cref="WskStatusException"/>.
+    /// </summary>
+    internal static IOException Failure(string call, WskConnectedSocket socket, IoStatus io, NtStatus returned) =>
+        new($"the {call} on {socket} completed with {io.Status}",
+            new WskStatusException(new IoCompletion(io.Status, io.Information is long n ? n : 0, returned)));
 }

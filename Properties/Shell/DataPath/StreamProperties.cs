@@ -29,7 +29,8 @@ public class StreamProperties : IDisposable
             $"receives [{string.Join(",", ReceiveSizes.Take(6))}…]";
     }
 
-    private static Gen<int[]> Chunks =>
+    /// <summary>Chunk sizes from 1 B to past one 64 KiB window: how a test cuts a payload into writes or reads.</summary>
+    internal static Gen<int[]> Chunks =>
         Gen.NonEmptyListOf(Gen.Frequency((3, Gen.Choose(1, 512)), (2, Gen.Choose(513, 16_384)), (1, Gen.Choose(16_385, 70_000))))
             .Select(l => l.ToArray());
 

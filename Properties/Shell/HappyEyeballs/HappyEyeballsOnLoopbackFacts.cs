@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using Wsk.Core;
@@ -20,8 +19,8 @@ public sealed class HappyEyeballsOnLoopbackFacts
     [Fact]
     public async Task Against_a_black_holed_IPv6_loopback_IPv4_wins_after_the_attempt_delay_and_IPv6_is_cancelled()
     {
-        using var hole = DualStackBlackHole.TryStart(out _);
-        if (hole is null) return; // no ::1 here: nothing to race
+        using var hole = DualStackBlackHole.TryStart(out var why);
+        Assert.True(hole is not null, $"this fact needs ::1 on loopback: {why}");
         WskRegistration.WskRegister(new WskClientNpi(null, new WskClientDispatch()), WskProvider.Shared.Transport,
             EyeballsDemo.Resolver, out var registration);
         registration.WskCaptureProviderNpi(WskWait.NoWait, out var npi);
@@ -29,14 +28,13 @@ public sealed class HappyEyeballsOnLoopbackFacts
         var steps = new List<EyeballsStep>();
         try
         {
-            var clock = Stopwatch.StartNew();
+            // The outer bound only turns a lost completion into a failure; how long the connect takes is the demo's to
+            // print (a measurement, not an assertion).
             var completion = await npi.ConnectAsync(EyeballsDemo.Name, hole.Port, onStep: s => { lock (steps) steps.Add(s); })
                 .WaitAsync(TimeSpan.FromSeconds(30));
-            var elapsed = clock.Elapsed;
 
             Assert.Equal(NtStatus.Success, completion.Status);
             Assert.Equal(SockAddrIn.Loopback((ushort)hole.Port), completion.Address);
-            Assert.InRange(elapsed, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2));
             Assert.NotNull(completion.Socket);
             completion.Socket.Dispose();
             Assert.Equal(0, registration.OpenSockets);
@@ -45,6 +43,14 @@ public sealed class HappyEyeballsOnLoopbackFacts
             var v6 = seen.First(s => s.Event.Kind == EyeballsEventKind.AttemptStarted).Event;
             Assert.Equal(AddressFamilies.Inet6, v6.Address!.Family);
             Assert.Contains(seen, s => s.Event.Kind == EyeballsEventKind.AttemptCancelled && s.Event.Id == v6.Id);
+            // The IPv4 attempt waited for the attempt delay: it started after the delay armed with the IPv6 attempt ran
+            // out, and no sooner than that delay after it on the connect's own clock.
+            int ranOut = Array.FindIndex(seen, s => s.Event.Kind == EyeballsEventKind.AttemptDelayRanOut && s.Event.Generation == v6.Id);
+            int v4 = Array.FindIndex(seen, s => s.Event.Kind == EyeballsEventKind.AttemptStarted && s.Event.Address!.Family == AddressFamilies.Inet);
+            Assert.True(ranOut >= 0 && v4 > ranOut, "the IPv4 attempt started once the IPv6 attempt's delay ran out");
+            var v6Start = seen.First(s => s.Event.Kind == EyeballsEventKind.AttemptStarted).At;
+            Assert.True(seen[v4].At - v6Start >= HappyEyeballsOptions.Default.AttemptDelay,
+                $"the IPv4 attempt started {(seen[v4].At - v6Start).TotalMilliseconds} ms after the IPv6 one");
         }
         finally
         {

@@ -10,6 +10,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
 using Wsk.Shell;
+using Wsk.Properties.Shell.DataPath;
 using Xunit;
 
 namespace Wsk.Properties.Shell.Streams;
@@ -36,9 +37,9 @@ public abstract class WskDuplexPipeProperties : IDisposable
 
     private static Arbitrary<Plan> Plans =>
         (from outLength in WskStreamProperties.Lengths
-         from writes in WskStreamProperties.Chunks
+         from writes in StreamProperties.Chunks
          from inLength in WskStreamProperties.Lengths
-         from peer in WskStreamProperties.Chunks
+         from peer in StreamProperties.Chunks
          from flushEach in Gen.Choose(0, 1).Select(i => i == 1)
          from seed in Gen.Choose(0, int.MaxValue)
          select new Plan(outLength, writes, inLength, peer, flushEach, seed)).ToArbitrary();

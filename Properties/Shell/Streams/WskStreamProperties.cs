@@ -9,6 +9,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Wsk.Core;
 using Wsk.Shell;
+using Wsk.Properties.Shell.DataPath;
 using Xunit;
 
 namespace Wsk.Properties.Shell.Streams;
@@ -33,18 +34,14 @@ public abstract class WskStreamProperties : IDisposable
             $"[{string.Join(",", PeerChunks.Take(4))}…], reads of [{string.Join(",", ReadSizes.Take(4))}…]";
     }
 
-    internal static Gen<int[]> Chunks =>
-        Gen.NonEmptyListOf(Gen.Frequency((3, Gen.Choose(1, 512)), (2, Gen.Choose(513, 16_384)), (1, Gen.Choose(16_385, 70_000))))
-            .Select(l => l.ToArray());
-
     internal static Gen<int> Lengths => Gen.Frequency((1, Gen.Constant(0)), (2, Gen.Choose(1, 2_000)), (3, Gen.Choose(2_001, 200_000)));
 
     private static Arbitrary<Plan> Plans =>
         (from outLength in Lengths
-         from writes in Chunks
+         from writes in StreamProperties.Chunks
          from inLength in Lengths
-         from peer in Chunks
-         from reads in Chunks
+         from peer in StreamProperties.Chunks
+         from reads in StreamProperties.Chunks
          from seed in Gen.Choose(0, int.MaxValue)
          select new Plan(outLength, writes, inLength, peer, reads, seed)).ToArbitrary();
 
